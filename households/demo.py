@@ -1,0 +1,259 @@
+"""The demo data of `seed_demo`: the sample areas, yearly standards, demo users and ~150 households.
+
+Everything is made up and deterministic (a fixed random seed), so two runs produce the same households and
+a second run adds nothing. The standards are illustrative figures, not the city's published ones: the district
+office sets the real ones with `set_standard`.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Area, AreaLevel, Role, User
+from accounts.services import areas_load
+
+from .idnumber import check_digit
+from .models import (
+    Education,
+    Health,
+    Household,
+    HouseholdAttribute,
+    HouseholdStatus,
+    LabourAbility,
+    PovertyCause,
+    Relation,
+    SchoolStatus,
+    WorkStatus,
+)
+from .services import household_create, income_set, standard_set
+
+AREAS_CSV = Path(__file__).resolve().parent.parent / "accounts" / "data" / "areas.csv"
+DEFAULT_PASSWORD = "Wenchanghu@2026"  # noqa: S105 — the demo's published password, printed by make run
+HOUSEHOLDS_PER_VILLAGE = 15
+# Illustrative yearly lines (yuan per person per year), raised from 2017 as the plan says (ch. 2 §3).
+DEMO_STANDARDS = {
+    2015: (Decimal("3372"), Decimal("3372")),
+    2016: (Decimal("3402"), Decimal("3840")),
+    2017: (Decimal("3609"), Decimal("4440")),
+    2018: (Decimal("3609"), Decimal("4800")),
+    2019: (Decimal("3609"), Decimal("5160")),
+    2020: (Decimal("3609"), Decimal("5460")),
+}
+LATEST_DEMO_STANDARD = (Decimal("4000"), Decimal("6360"))
+
+DEMO_USERS = (
+    # username, last name, first name, role, area code
+    ("shangjia", "商家镇", "扶贫专干", Role.TOWN_CLERK, "370390100000"),
+    ("mengshui", "萌水镇", "扶贫专干", Role.TOWN_CLERK, "370390101000"),
+    ("district", "区扶贫办", "", Role.DISTRICT_OFFICER, "370390000000"),
+)
+
+SURNAMES = "王李张刘陈杨赵孙周吴徐马朱胡郭何高林罗郑梁宋谢韩冯于董程曹袁许沈吕苏蒋蔡贾丁魏薛叶潘杜田姜范石崔毛秦史侯孟"
+GIVEN_MALE = "建国志强明军伟勇德华永福庆海春林成立新文宝东兴"
+GIVEN_FEMALE = "秀英玉兰桂芝淑珍凤霞丽红梅娟翠萍美荣爱芳慧"
+ID_PREFIXES = ("370302", "370303", "370305")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    areas_created: int
+    standards: int
+    users_created: int
+    households_created: int
+
+
+def _name(rng: random.Random, surname: str, male: bool) -> str:
+    chars = GIVEN_MALE if male else GIVEN_FEMALE
+    return surname + "".join(rng.choice(chars) for _ in range(rng.choice((1, 2))))
+
+
+def _id_number(rng: random.Random, birth: date, male: bool, used: set[str]) -> str:
+    while True:
+        seq = rng.randrange(0, 1000)
+        if (seq % 2 == 1) != male:
+            seq = (seq + 1) % 1000
+        first17 = f"{rng.choice(ID_PREFIXES)}{birth:%Y%m%d}{seq:03d}"
+        number = first17 + check_digit(first17)
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _birth(rng: random.Random, today: date, age_from: int, age_to: int) -> date:
+    start = date(today.year - age_to, 1, 1)
+    return start + timedelta(days=rng.randrange(0, 365 * (age_to - age_from)))
+
+
+def _person(
+    rng: random.Random, today: date, used: set[str], *, surname: str, relation: str, male: bool, ages: tuple[int, int]
+) -> dict:
+    birth = _birth(rng, today, *ages)
+    age = today.year - birth.year
+    if age < 6:
+        school, education = SchoolStatus.PRESCHOOL, Education.PRESCHOOL
+    elif age <= 15:
+        school = SchoolStatus.PRIMARY if age <= 12 else SchoolStatus.JUNIOR
+        education = Education.PRIMARY
+    elif age <= 18:
+        school, education = SchoolStatus.SENIOR, Education.JUNIOR
+    else:
+        school = SchoolStatus.NOT_STUDENT
+        education = rng.choice((Education.ILLITERATE, Education.PRIMARY, Education.JUNIOR, Education.SENIOR))
+    if age >= 65:
+        health = rng.choice((Health.CHRONIC, Health.CHRONIC, Health.SERIOUS, Health.HEALTHY))
+        labour, work = LabourAbility.NONE, WorkStatus.NOT_WORKING
+    elif age >= 18:
+        health = rng.choice((Health.HEALTHY, Health.HEALTHY, Health.CHRONIC, Health.DISABLED))
+        labour = LabourAbility.WEAK if health != Health.HEALTHY else LabourAbility.ORDINARY
+        work = rng.choice((WorkStatus.IN_TOWN, WorkStatus.IN_COUNTY, WorkStatus.NOT_WORKING))
+    else:
+        health, labour, work = Health.HEALTHY, LabourAbility.NONE, ""
+    return {
+        "name": _name(rng, surname, male),
+        "id_number": _id_number(rng, birth, male, used),
+        "relation": relation,
+        "sex": "男" if male else "女",
+        "birth_date": birth,
+        "ethnicity": "汉族",
+        "education": education,
+        "school_status": school,
+        "health": health,
+        "disability_grade": "二级" if health == Health.DISABLED else "",
+        "labour_ability": labour,
+        "work_status": work,
+        "work_months": rng.choice((3, 6, 10)) if work not in ("", WorkStatus.NOT_WORKING) else None,
+        "medical_insurance": True,
+        "critical_illness_insurance": True,
+        "pension_insurance": True if age >= 16 else None,
+        "dibao": None,
+        "tekun": None,
+    }
+
+
+def _household_members(rng: random.Random, today: date, used: set[str]) -> tuple[list[dict], str]:
+    surname = rng.choice(SURNAMES)
+    kind = rng.choice(("elderly_single", "elderly_couple", "couple_children", "three_generations"))
+    if kind == "elderly_single":
+        male = rng.random() < 0.5
+        plan = [(Relation.HEAD, male, (70, 90))]
+    elif kind == "elderly_couple":
+        plan = [(Relation.HEAD, True, (65, 85)), (Relation.SPOUSE, False, (62, 82))]
+    elif kind == "couple_children":
+        plan = [(Relation.HEAD, True, (38, 55)), (Relation.SPOUSE, False, (35, 52))]
+        plan += [(rng.choice((Relation.SON, Relation.DAUGHTER)), None, (4, 17)) for _ in range(rng.randint(1, 2))]
+    else:
+        plan = [(Relation.HEAD, True, (60, 75)), (Relation.SPOUSE, False, (58, 72)), (Relation.SON, True, (30, 42))]
+        plan += [(Relation.GRANDSON, True, (6, 14))]
+    members = []
+    for relation, male, ages in plan:
+        if male is None:
+            male = relation in (Relation.SON, Relation.GRANDSON)
+        # A wife keeps her own surname; children and grandchildren take the head's.
+        own_surname = rng.choice(SURNAMES) if relation == Relation.SPOUSE else surname
+        members.append(_person(rng, today, used, surname=own_surname, relation=relation, male=male, ages=ages))
+    return members, kind
+
+
+@transaction.atomic
+def seed_demo(*, password: str | None = None) -> DemoResult:
+    """Create (or complete) the demo: areas, standards, users, households. Idempotent."""
+    today = timezone.localdate()
+    before = Area.objects.count()
+    areas_load(path=AREAS_CSV)
+    areas_created = Area.objects.count() - before
+
+    for year in range(2015, today.year + 1):
+        poverty, dibao = DEMO_STANDARDS.get(year, LATEST_DEMO_STANDARD)
+        standard_set(year=year, poverty_line=poverty, dibao_line=dibao)
+
+    from django.contrib.auth.models import Group
+
+    users_created = 0
+    users: dict[str, User] = {}
+    for username, last, first, role, code in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"last_name": last, "first_name": first, "area": Area.objects.get(code=code)},
+        )
+        if created or password:
+            user.set_password(password or DEFAULT_PASSWORD)
+        user.is_staff = role == Role.DISTRICT_OFFICER  # the admin is the district office's
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+        users_created += created
+
+    rng = random.Random(20171228)  # the plan's date: the same demo every time
+    used: set[str] = set()
+    existing = set(Household.objects.values_list("number", flat=True))
+    actor = users["district"]
+    created = 0
+    for village in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code"):
+        for i in range(1, HOUSEHOLDS_PER_VILLAGE + 1):
+            number = f"{village.code}{i:04d}"
+            members, kind = _household_members(rng, today, used)
+            status_roll = rng.random()
+            cause = rng.choice(
+                (
+                    PovertyCause.ILLNESS,
+                    PovertyCause.ILLNESS,
+                    PovertyCause.DISABILITY,
+                    PovertyCause.NO_LABOUR,
+                    PovertyCause.SCHOOLING,
+                    PovertyCause.NO_SKILLS,
+                )
+            )
+            if kind == "elderly_single":
+                attribute = HouseholdAttribute.TEKUN
+            elif cause in (PovertyCause.ILLNESS, PovertyCause.DISABILITY) and rng.random() < 0.5:
+                attribute = HouseholdAttribute.DIBAO
+            else:
+                attribute = HouseholdAttribute.ORDINARY
+            for m in members:
+                m["dibao"] = attribute == HouseholdAttribute.DIBAO
+                m["tekun"] = attribute == HouseholdAttribute.TEKUN
+            grade = rng.choice("AABBBBC")
+            household = {
+                "number": number,
+                "village": village,
+                "natural_village": f"{village.name[:-1]}{rng.choice('一二三四')}组",
+                "attribute": attribute,
+                "main_cause": cause,
+                "registration_year": rng.choice((2014, 2015, 2016)),
+                "dilapidated": grade in "CD",
+                "house_grade": grade,
+                "safe_water": rng.random() > 0.05,
+                "enough_food": True,
+                "enough_clothing": True,
+                "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
+                "status": HouseholdStatus.EXITED if status_roll < 0.6 else HouseholdStatus.IN_POVERTY,
+                "exit_year": rng.choice((2016, 2017, 2018)) if status_roll < 0.6 else None,
+            }
+            # Draw incomes even for existing households, so the random sequence (and the demo) stays the same.
+            incomes = {}
+            for year in (today.year - 2, today.year - 1):
+                wage = Decimal(rng.randrange(0, 16000)) if kind != "elderly_single" else Decimal(0)
+                incomes[year] = {
+                    "wage": wage,
+                    "business": Decimal(rng.randrange(0, 3000)),
+                    "property_income": Decimal(rng.choice((0, 300, 600, 900))),
+                    "transfer": Decimal(rng.randrange(2000, 9000)),
+                    "business_cost": Decimal(rng.randrange(0, 800)),
+                }
+            if number in existing:
+                continue
+            created_household = household_create(actor=actor, data=household, members=members)
+            for year, data in incomes.items():
+                income_set(actor=actor, household=created_household, year=year, data=data)
+            created += 1
+    return DemoResult(
+        areas_created=areas_created,
+        standards=today.year - 2015 + 1,
+        users_created=users_created,
+        households_created=created,
+    )

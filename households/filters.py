@@ -1,0 +1,49 @@
+"""The registry list's filters (django-filter); every choice list is limited to the user's scope."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import towns_in_scope, villages_in_scope
+
+from .forms import style_fields, village_label
+from .idnumber import normalise_id_number
+from .models import Household, HouseholdAttribute, HouseholdStatus, Person, PovertyCause
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    town = django_filters.ModelChoiceFilter(label=_("镇"), field_name="village__parent", empty_label=_("全部镇"))
+    village = django_filters.ModelChoiceFilter(label=_("行政村"), empty_label=_("全部村"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=HouseholdStatus.choices, empty_label=_("全部状态"))
+    attribute = django_filters.ChoiceFilter(
+        label=_("贫困户属性"), choices=HouseholdAttribute.choices, empty_label=_("全部属性")
+    )
+    main_cause = django_filters.ChoiceFilter(
+        label=_("致贫原因"), choices=PovertyCause.choices, empty_label=_("全部原因")
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "town", "village", "status", "attribute", "main_cause"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["town"].queryset = towns_in_scope(user)
+        village = self.filters["village"]
+        village.queryset = villages_in_scope(user)
+        village.field.label_from_instance = village_label
+        style_fields(self.form.fields)
+        self.form.fields["q"].widget.attrs.update(placeholder=_("姓名、户编号或完整证件号码"))
+
+    def search(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        """A member's name (any part), the household number, or a member's full ID number."""
+        term = normalise_id_number(value)
+        if not term:
+            return queryset
+        members = Person.objects.filter(household=OuterRef("pk"))
+        if len(term) == 18:
+            return queryset.filter(Exists(members.filter(id_number=term)))
+        return queryset.filter(Q(number__icontains=term) | Exists(members.filter(name__contains=value.strip())))

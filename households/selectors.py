@@ -1,0 +1,157 @@
+"""Reads of the registry. Every one starts from the user's scope (accounts.selectors.areas_in_scope)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.selectors import areas_in_scope
+
+from .models import Household, HouseholdStatus, Person, Relation
+from .rules import IncomeFacts, net_income, per_capita_income
+
+
+def household_queryset(user: User) -> QuerySet[Household]:
+    """All households the user may see; empty for a user with no scope."""
+    return Household.objects.in_areas(areas_in_scope(user))
+
+
+def household_list_rows(households: QuerySet[Household]) -> QuerySet[Household]:
+    """The registry list's columns for already-scoped households: the head's name and the number of members
+    in the household, in the same query as the rows (no query per household)."""
+    head = Person.objects.active().filter(household=OuterRef("pk"), relation=Relation.HEAD)
+    return (
+        households.select_related("village__parent")
+        .annotate(
+            head_name=Subquery(head.values("name")[:1]),
+            member_count=Count("members", filter=Q(members__left_reason="")),
+        )
+        .order_by("village__code", "number")
+    )
+
+
+@dataclass(frozen=True)
+class RegistryCounts:
+    households: int
+    persons: int
+    by_status: dict[str, int]
+
+
+def registry_counts(households: QuerySet[Household]) -> RegistryCounts:
+    """Households by status and members in the household, for the counts above the list (two queries)."""
+    rows = households.order_by().values("status").annotate(n=Count("pk"))
+    by_status = {label: 0 for _value, label in HouseholdStatus.choices}
+    for row in rows:
+        by_status[HouseholdStatus(row["status"]).label] = row["n"]
+    persons = Person.objects.active().filter(household__in=households.order_by().values("pk")).count()
+    return RegistryCounts(households=sum(by_status.values()), persons=persons, by_status=by_status)
+
+
+def access_household(user: User, pk: int, *, for_update: bool = False) -> Household:
+    """The only way a view loads one household for a user. Outside the user's scope: 404, never 403."""
+    qs = household_queryset(user).select_related("village__parent")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    return get_object_or_404(qs, pk=pk)
+
+
+def access_person(user: User, household: Household, pk: int) -> Person:
+    """A member of a household the user has already been given by `access_household`; otherwise 404."""
+    return get_object_or_404(Person.objects.filter(household=household), pk=pk)
+
+
+@dataclass(frozen=True)
+class IncomeRow:
+    year: int
+    wage: Decimal | None
+    business: Decimal | None
+    property_income: Decimal | None
+    transfer: Decimal | None
+    business_cost: Decimal | None
+    net: Decimal | None
+    per_capita: Decimal | None
+    per_capita_given: Decimal | None
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    at: datetime
+    who: str
+    what: str
+    reason: str
+
+
+def age_on(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def household_incomes(household: Household, *, members: int) -> list[IncomeRow]:
+    """The household's incomes by year with net and per-capita income by rule 2."""
+    rows = []
+    for inc in household.incomes.order_by("-year"):
+        facts = IncomeFacts(
+            wage=inc.wage,
+            business=inc.business,
+            property_income=inc.property_income,
+            transfer=inc.transfer,
+            business_cost=inc.business_cost,
+            per_capita_given=inc.per_capita_given,
+        )
+        rows.append(
+            IncomeRow(
+                year=inc.year,
+                wage=inc.wage,
+                business=inc.business,
+                property_income=inc.property_income,
+                transfer=inc.transfer,
+                business_cost=inc.business_cost,
+                net=net_income(facts),
+                per_capita=per_capita_income(facts, members=members),
+                per_capita_given=inc.per_capita_given,
+            )
+        )
+    return rows
+
+
+def _who(user: User | None) -> str:
+    return user.display_name if user is not None else "系统"
+
+
+def household_changes(household: Household, *, limit: int = 100) -> list[ChangeEntry]:
+    """What changed in the household and its members, newest first: who, when, which fields, why."""
+    entries: list[ChangeEntry] = []
+    records = list(household.history.select_related("history_user").order_by("history_date"))
+    for prev, rec in zip([None, *records], records, strict=False):
+        if rec.history_type == "+":
+            what = "建档"
+        else:
+            fields = [Household._meta.get_field(c.field).verbose_name for c in rec.diff_against(prev).changes]
+            if not fields:
+                continue
+            what = "修改 " + "、".join(str(f) for f in fields)
+        entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
+
+    person_records = list(
+        Person.history.filter(household_id=household.pk).select_related("history_user").order_by("id", "history_date")
+    )
+    last: dict[int, object] = {}
+    for rec in person_records:
+        prev = last.get(rec.id)
+        last[rec.id] = rec
+        if rec.history_type == "+":
+            what = f"新增成员 {rec.name}"
+        else:
+            changes = rec.diff_against(prev).changes if prev is not None else []
+            names = [str(Person._meta.get_field(c.field).verbose_name) for c in changes]
+            if not names:
+                continue
+            if "left_reason" in {c.field for c in changes} and rec.left_reason:
+                what = f"成员 {rec.name} 减少：{rec.left_reason}"
+            else:
+                what = f"修改成员 {rec.name} 的 " + "、".join(names)
+        entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

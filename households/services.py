@@ -1,0 +1,328 @@
+"""Writes to the registry. Each service is atomic, keyword-only, takes `actor=` and records it.
+
+Views and commands call these; nothing else writes households or persons. A problem the user can fix is a
+`ValidationError` with a Chinese message naming the field or the member.
+"""
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Area, User
+from accounts.selectors import villages_in_scope
+
+from .idnumber import mask_id_number
+from .models import (
+    Household,
+    HouseholdIncome,
+    HouseholdStatus,
+    HouseholdStatusChange,
+    LeftReason,
+    Person,
+    PovertyStandard,
+    Relation,
+)
+
+HOUSEHOLD_FIELDS = (
+    "number",
+    "village",
+    "natural_village",
+    "attribute",
+    "main_cause",
+    "registration_year",
+    "dilapidated",
+    "house_grade",
+    "safe_water",
+    "enough_food",
+    "enough_clothing",
+    "phone",
+)
+PERSON_FIELDS = (
+    "name",
+    "id_number",
+    "national_number",
+    "relation",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "school_status",
+    "health",
+    "disability_grade",
+    "taught_at_home",
+    "labour_ability",
+    "work_status",
+    "work_months",
+    "medical_insurance",
+    "critical_illness_insurance",
+    "pension_insurance",
+    "dibao",
+    "tekun",
+)
+INCOME_FIELDS = ("wage", "business", "property_income", "transfer", "business_cost", "per_capita_given")
+
+# Status changes a person may make by hand. 未脱贫 → 已脱贫 goes only through the exit procedure.
+MANUAL_TRANSITIONS = {
+    HouseholdStatus.IN_POVERTY: (HouseholdStatus.REMOVED,),
+    HouseholdStatus.EXITED: (HouseholdStatus.RETURNED, HouseholdStatus.REMOVED),
+    HouseholdStatus.RETURNED: (HouseholdStatus.REMOVED,),
+    HouseholdStatus.REMOVED: (),
+}
+
+
+def _check_village(*, actor: User, village: Area) -> None:
+    """A household may only be filed under a village in the actor's scope (a tampered form ends here)."""
+    if not villages_in_scope(actor).filter(pk=village.pk).exists():
+        raise PermissionDenied("该行政村不在您的管辖范围内。")
+
+
+def _check_members(*, household: Household | None, members: list[dict[str, Any]]) -> None:
+    """The household's active members after the change: exactly one 户主, each ID number once, and no ID
+    number that belongs to an active person of another household."""
+    heads = [m for m in members if m["relation"] == Relation.HEAD]
+    if len(heads) != 1:
+        raise ValidationError(f"每户必须有且只有一名户主，现在有 {len(heads)} 名。请把其中一人的“与户主关系”设为户主。")
+    counts = Counter(m["id_number"] for m in members)
+    dupes = [n for n, c in counts.items() if c > 1]
+    if dupes:
+        raise ValidationError(f"证件号码 {mask_id_number(dupes[0])} 在本户中出现了不止一次。")
+    taken = Person.objects.active().filter(id_number__in=list(counts)).select_related("household")
+    if household is not None and household.pk:
+        taken = taken.exclude(household=household)
+    clash = taken.first()
+    if clash is not None:
+        raise ValidationError(
+            f"证件号码 {mask_id_number(clash.id_number)}（{clash.name}）已登记在另一户"
+            f"（户编号 {clash.household.number}）。同一人只能在一户中在册；如确属迁入，请先在原户办理迁出。"
+        )
+
+
+def _record_history(obj: Household | Person | HouseholdIncome, *, actor: User, reason: str) -> None:
+    # django-simple-history reads these when the object is saved.
+    obj._history_user = actor
+    obj._change_reason = reason
+
+
+def _person_from(data: dict[str, Any], *, household: Household, actor: User, reason: str) -> Person:
+    person = Person(household=household, **{f: data[f] for f in PERSON_FIELDS if f in data})
+    _record_history(person, actor=actor, reason=reason)
+    return person
+
+
+def _backfill_reason(status: str, exit_year: int | None) -> str:
+    suffix = f"（{exit_year} 年脱贫）" if exit_year else ""
+    return f"建档立卡，按台账补录为{status}{suffix}"
+
+
+@transaction.atomic
+def household_create(*, actor: User, data: dict[str, Any], members: list[dict[str, Any]]) -> Household:
+    """Register a poor household (建档立卡) with its members.
+
+    It starts as 未脱贫. A ledger of earlier years may bring `status` and `exit_year` (a household that
+    exited in 2017 is filed as 已脱贫 with its year); the browser form never does.
+    """
+    _check_village(actor=actor, village=data["village"])
+    _check_members(household=None, members=members)
+    status = data.get("status") or HouseholdStatus.IN_POVERTY
+    exit_year = data.get("exit_year")
+    if status == HouseholdStatus.EXITED and exit_year is None:
+        raise ValidationError("已脱贫的农户必须填写脱贫年度。")
+    if status == HouseholdStatus.IN_POVERTY and exit_year is not None:
+        raise ValidationError("未脱贫的农户不能有脱贫年度。")
+    if status == HouseholdStatus.REMOVED:
+        raise ValidationError("不能以“自然减少”状态建档。")
+    household = Household(**{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
+    household.status, household.exit_year = status, exit_year
+    _record_history(household, actor=actor, reason="建档")
+    household.save()
+    for m in members:
+        _person_from(m, household=household, actor=actor, reason="建档").save()
+    HouseholdStatusChange.objects.create(
+        household=household,
+        from_status="",
+        to_status=household.status,
+        reason="建档立卡" if status == HouseholdStatus.IN_POVERTY else _backfill_reason(status, exit_year),
+        actor=actor,
+    )
+    return household
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor: User,
+    household: Household,
+    data: dict[str, Any],
+    members: list[dict[str, Any]],
+    reason: str = "修改",
+) -> Household:
+    """Correct a household and its active members, and add new members, in one step.
+
+    `members` is every active member after the change: a dict with `pk` updates that member, one without
+    creates a new one. An active member missing from `members` is refused: members leave by
+    `person_leave`, with a reason, never by being dropped from a form.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if "village" in data and data["village"].pk != household.village_id:
+        _check_village(actor=actor, village=data["village"])
+    current = {p.pk: p for p in household.members.active()}
+    given = {m["pk"] for m in members if m.get("pk")}
+    if given - set(current):
+        raise ValidationError("要修改的成员不在本户或已减少，请刷新页面后重试。")
+    if set(current) - given:
+        raise ValidationError("成员不能在修改页删除；请用“成员减少”登记死亡、迁出或婚出。")
+    _check_members(household=household, members=members)
+
+    changed = [f for f in HOUSEHOLD_FIELDS if f in data and getattr(household, f) != data[f]]
+    if changed:
+        for f in changed:
+            setattr(household, f, data[f])
+        _record_history(household, actor=actor, reason=reason)
+        household.save()
+
+    # Members who stop being 户主 are written first: the one-head constraint is checked row by row.
+    existing = sorted((m for m in members if m.get("pk")), key=lambda m: m["relation"] == Relation.HEAD)
+    for m in existing:
+        person = current[m["pk"]]
+        diff = [f for f in PERSON_FIELDS if f in m and getattr(person, f) != m[f]]
+        if diff:
+            for f in diff:
+                setattr(person, f, m[f])
+            _record_history(person, actor=actor, reason=reason)
+            person.save()
+    for m in members:
+        if not m.get("pk"):
+            _person_from(m, household=household, actor=actor, reason="新增成员").save()
+    return household
+
+
+@transaction.atomic
+def person_add(*, actor: User, household: Household, data: dict[str, Any]) -> Person:
+    """Add a member to a household (birth, marriage into the household, moving in)."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status == HouseholdStatus.REMOVED:
+        raise ValidationError("该户已自然减少，不能再增加成员。")
+    members = [{"relation": p.relation, "id_number": p.id_number} for p in household.members.active()]
+    _check_members(household=household, members=[*members, data])
+    person = _person_from(data, household=household, actor=actor, reason="新增成员")
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_leave(
+    *,
+    actor: User,
+    person: Person,
+    reason: str,
+    on: date,
+    note: str = "",
+    new_head: Person | None = None,
+) -> Person:
+    """A member leaves the household (死亡, 迁出, 婚出): a status change with reason and date, never a delete.
+
+    When the 户主 leaves and others remain, `new_head` takes over in the same step. When the last member
+    leaves, the household becomes 自然减少 (DESIGN §6: all members died or moved away).
+    """
+    household = Household.objects.select_for_update().get(pk=person.household_id)
+    person = Person.objects.get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(f"{person.name} 已于 {person.left_on:%Y-%m-%d} 登记为{person.left_reason}。")
+    if reason not in LeftReason.values:
+        raise ValidationError("请选择减少原因：死亡、迁出或婚出。")
+    if on > timezone.localdate():
+        raise ValidationError("减少日期不能晚于今天。")
+    if on < person.birth_date:
+        raise ValidationError("减少日期不能早于出生日期。")
+    others = list(household.members.active().exclude(pk=person.pk))
+    if person.relation == Relation.HEAD and others and (new_head is None or new_head.pk not in {p.pk for p in others}):
+        raise ValidationError("户主减少后，请从本户在册成员中指定新户主。")
+    person.left_reason, person.left_on, person.left_note = reason, on, note
+    _record_history(person, actor=actor, reason=f"成员减少：{reason}{'，' + note if note else ''}")
+    person.save()
+    if person.relation == Relation.HEAD and others:
+        successor = next(p for p in others if p.pk == new_head.pk)
+        successor.relation = Relation.HEAD
+        _record_history(successor, actor=actor, reason=f"原户主{person.name}{reason}，变更为户主")
+        successor.save()
+    if not others:
+        household_change_status(
+            actor=actor,
+            household=household,
+            to_status=HouseholdStatus.REMOVED,
+            reason=f"全部成员已减少（最后一名成员{person.name}{reason}）",
+            check_transition=False,
+        )
+    return person
+
+
+@transaction.atomic
+def household_change_status(
+    *,
+    actor: User,
+    household: Household,
+    to_status: str,
+    reason: str,
+    check_transition: bool = True,
+) -> Household:
+    """Change a household's status by hand, with a reason (DESIGN §6): any → 自然减少, 已脱贫 → 返贫.
+
+    未脱贫 → 已脱贫 is not possible here: it is the exit procedure's last step.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("请填写变更原因。")
+    from_status = HouseholdStatus(household.status)
+    if check_transition and to_status not in MANUAL_TRANSITIONS[from_status]:
+        raise ValidationError(f"不能把“{from_status.label}”的农户直接改为“{HouseholdStatus(to_status).label}”。")
+    if from_status == to_status:
+        return household
+    household.status = to_status
+    _record_history(household, actor=actor, reason=reason)
+    household.save()
+    HouseholdStatusChange.objects.create(
+        household=household, from_status=from_status, to_status=to_status, reason=reason, actor=actor
+    )
+    return household
+
+
+@transaction.atomic
+def income_set(*, actor: User, household: Household, year: int, data: dict[str, Any]) -> HouseholdIncome:
+    """Record or correct a household's income of one year (the five components of DESIGN §5 rule 2)."""
+    values = {f: data.get(f) for f in INCOME_FIELDS}
+    if all(v is None for v in values.values()):
+        raise ValidationError("请至少填写一项收入，或台账给出的人均纯收入。")
+    income = HouseholdIncome.objects.select_for_update().filter(household=household, year=year).first()
+    if income is None:
+        income = HouseholdIncome(household=household, year=year, **values)
+    elif all(getattr(income, f) == v for f, v in values.items()):
+        return income
+    else:
+        for f, v in values.items():
+            setattr(income, f, v)
+    _record_history(income, actor=actor, reason=f"{year} 年收入")
+    income.save()
+    return income
+
+
+@transaction.atomic
+def standard_set(
+    *, year: int, poverty_line: Decimal, dibao_line: Decimal, actor: User | None = None
+) -> PovertyStandard:
+    """Set the year's 扶贫标准 and 低保标准 (DESIGN §5 rule 1: set by the city each year, nothing hard-coded)."""
+    if poverty_line <= 0 or dibao_line <= 0:
+        raise ValidationError("扶贫标准和低保标准都必须大于 0。")
+    standard, _created = PovertyStandard.objects.get_or_create(
+        year=year, defaults={"poverty_line": poverty_line, "dibao_line": dibao_line}
+    )
+    if (standard.poverty_line, standard.dibao_line) != (poverty_line, dibao_line):
+        standard.poverty_line, standard.dibao_line = poverty_line, dibao_line
+        standard._history_user = actor
+        standard.save()
+    return standard

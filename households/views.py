@@ -1,0 +1,212 @@
+"""Registry pages. Each view: permission (403), then access through the scope (404), form, service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .filters import HouseholdFilter
+from .forms import (
+    CreateMemberFormSet,
+    EditMemberFormSet,
+    HouseholdForm,
+    HouseholdStatusForm,
+    IncomeForm,
+    PersonForm,
+    PersonLeaveForm,
+)
+from .models import Household
+from .selectors import (
+    access_household,
+    access_person,
+    household_changes,
+    household_incomes,
+    household_list_rows,
+    household_queryset,
+    registry_counts,
+)
+
+
+def _service_error(form: object, exc: ValidationError) -> None:
+    """Show a service's refusal on the form, as a non-field error."""
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@require_GET
+@permission_required("households.view_household", raise_exception=True)
+def household_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = HouseholdFilter(request.GET or None, queryset=household_queryset(request.user), user=request.user)
+    households = filterset.qs
+    rows = household_list_rows(households)
+    page = Paginator(rows, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "households/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "counts": registry_counts(households),
+            "query": query.urlencode(),
+            "can_add": request.user.has_perm("households.add_household"),
+        },
+    )
+
+
+@require_GET
+@permission_required("households.view_household", raise_exception=True)
+def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    members = list(household.members.all())
+    active = [p for p in members if p.is_active]
+    user = request.user
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "members": active,
+            "left_members": [p for p in members if not p.is_active],
+            "incomes": household_incomes(household, members=len(active)),
+            "status_changes": household.status_changes.select_related("actor"),
+            "changes": household_changes(household),
+            "can_change": user.has_perm("households.change_household"),
+            "can_add_person": user.has_perm("households.add_person"),
+            "can_change_person": user.has_perm("households.change_person"),
+            "can_change_status": user.has_perm("households.change_household_status"),
+            "can_set_income": user.has_perm("households.change_householdincome"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(["households.add_household", "households.add_person"], raise_exception=True)
+def household_create_view(request: HttpRequest) -> HttpResponse:
+    form = HouseholdForm(request.POST or None, user=request.user)
+    formset = CreateMemberFormSet(request.POST or None, instance=Household(), prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            household = services.household_create(
+                actor=request.user, data=form.cleaned_data, members=formset.members_data()
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("已建档：户编号 %(n)s。") % {"n": household.number})
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "formset": formset, "household": None})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(["households.change_household", "households.change_person"], raise_exception=True)
+def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    formset = EditMemberFormSet(
+        request.POST or None,
+        instance=household,
+        queryset=household.members.active(),
+        prefix="members",
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.household_update(
+                actor=request.user, household=household, data=form.cleaned_data, members=formset.members_data()
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/form.html", {"form": form, "formset": formset, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.add_person", raise_exception=True)
+def person_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    form = PersonForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_add(actor=request.user, household=household, data=form.cleaned_data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("已新增成员 %(name)s。") % {"name": person.name})
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/person_add.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.change_person", raise_exception=True)
+def person_leave_view(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    person = access_person(request.user, household, person_pk)
+    if not person.is_active:
+        messages.info(request, _("%(name)s 已登记为%(reason)s。") % {"name": person.name, "reason": person.left_reason})
+        return redirect("households:detail", pk=household.pk)
+    form = PersonLeaveForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_leave(
+                actor=request.user,
+                person=person,
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+                new_head=form.cleaned_data.get("new_head"),
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s 减少。") % {"name": person.name})
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/person_leave.html", {"form": form, "household": household, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.change_household_status", raise_exception=True)
+def household_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    form = HouseholdStatusForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_change_status(
+                actor=request.user,
+                household=household,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("状态已变更。"))
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/status.html", {"form": form, "household": household})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(["households.add_householdincome", "households.change_householdincome"], raise_exception=True)
+def income_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    year = request.GET.get("year")
+    instance = household.incomes.filter(year=year).first() if year and year.isdigit() else None
+    form = IncomeForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.income_set(actor=request.user, household=household, year=data["year"], data=data)
+        except ValidationError as exc:
+            _service_error(form, exc)
+        else:
+            messages.success(request, _("已保存 %(year)s 年收入。") % {"year": data["year"]})
+            return redirect("households:detail", pk=household.pk)
+    return render(request, "households/income.html", {"form": form, "household": household})

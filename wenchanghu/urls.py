@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+admin.site.site_header = "文昌湖区扶贫对象管理系统"
+admin.site.site_title = "文昌湖区扶贫对象管理系统"
+admin.site.index_title = "后台管理"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz/", account_views.health, name="health"),
+    path("accounts/", include("accounts.urls")),
+    path("households/", include("households.urls")),
+    path("admin/", admin.site.urls),
+]
