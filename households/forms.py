@@ -147,6 +147,9 @@ class HouseholdForm(StyledForm, forms.ModelForm):
 
 
 class PersonForm(StyledForm, forms.ModelForm):
+    # Longer than 18 on purpose: a pasted number with spaces, or one in scientific notation, gets the ID
+    # number's own message ("存成了数字") rather than a bare length error.
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
     sex = forms.ChoiceField(
         label=_("性别"),
         required=False,
@@ -190,7 +193,7 @@ class PersonForm(StyledForm, forms.ModelForm):
         if self.instance.pk:
             # Sex is shown as stored; it must still agree with the ID number.
             self.initial.setdefault("sex", self.instance.sex)
-        self.fields["id_number"].widget.attrs.update(autocomplete="off", maxlength="22")
+        self.fields["id_number"].widget.attrs.update(autocomplete="off")
 
     def clean_name(self) -> str:
         name = _half_width(self.cleaned_data["name"])

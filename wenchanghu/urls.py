@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
@@ -12,5 +13,7 @@ urlpatterns = [
     path("healthz/", account_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
+    # One login page for everybody, the admin included, so one login policy applies.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

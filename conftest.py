@@ -1,0 +1,92 @@
+"""Shared test fixtures: the sample area tree and the named personas of STYLE §20.
+
+- alice: town clerk of 商家镇          - bob: town clerk of 萌水镇
+- vera: village clerk of 商家村 (商家镇) - dora: district officer
+- sam: sector officer (卫健/医保)       - audrey: auditor
+- nobody: an account with neither role nor area
+
+In CI (CI=true) PostgreSQL and Redis must be the ones in use, and Chromium must be installed: a missing
+service fails the run instead of skipping the tests that need it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+
+from accounts.models import Area, Role, User
+from accounts.services import areas_load
+
+AREAS_CSV = Path(__file__).resolve().parent / "accounts" / "data" / "areas.csv"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        return
+    problems = []
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("CI must run on PostgreSQL: set DATABASE_URL=postgres://...")
+    if "RedisCache" not in django_settings.CACHES["default"]["BACKEND"] or not django_settings.REDIS_URL:
+        problems.append("CI must run with Redis: set REDIS_URL=redis://...")
+    if CHROMIUM is None:
+        problems.append("CI must have Chromium for the browser tests (apt-get install chromium)")
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def areas(db: None) -> dict[str, Area]:
+    """The sample tree of shared/ledger/areas.csv, by name."""
+    areas_load(path=AREAS_CSV)
+    return {a.name: a for a in Area.objects.all()}
+
+
+def make_user(username: str, *, role: str | None, area: Area | None, **extra: object) -> User:
+    user = User.objects.create_user(username=username, password="Correct-horse-9", area=area, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(areas: dict[str, Area]) -> User:
+    return make_user("alice", role=Role.TOWN_CLERK, area=areas["商家镇"], last_name="商家镇", first_name="专干")
+
+
+@pytest.fixture
+def bob(areas: dict[str, Area]) -> User:
+    return make_user("bob", role=Role.TOWN_CLERK, area=areas["萌水镇"], last_name="萌水镇", first_name="专干")
+
+
+@pytest.fixture
+def vera(areas: dict[str, Area]) -> User:
+    return make_user("vera", role=Role.VILLAGE_CLERK, area=areas["商家村"])
+
+
+@pytest.fixture
+def dora(areas: dict[str, Area]) -> User:
+    return make_user("dora", role=Role.DISTRICT_OFFICER, area=areas["文昌湖区"], is_staff=True)
+
+
+@pytest.fixture
+def sam(areas: dict[str, Area]) -> User:
+    return make_user("sam", role=Role.SECTOR_OFFICER, area=areas["文昌湖区"], sector="health")
+
+
+@pytest.fixture
+def audrey(areas: dict[str, Area]) -> User:
+    return make_user("audrey", role=Role.AUDITOR, area=areas["文昌湖区"])
+
+
+@pytest.fixture
+def nobody(areas: dict[str, Area]) -> User:
+    return make_user("nobody", role=None, area=None)
