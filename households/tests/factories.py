@@ -1,7 +1,7 @@
 """Test data: households with valid members, written through the services like real data."""
 
 import itertools
-from datetime import date, timedelta
+from datetime import date
 
 from accounts.models import Area, User
 from households.idnumber import check_digit
@@ -45,7 +45,3 @@ def make_household(
         **fields,
     }
     return household_create(actor=actor, data=data, members=members or [member("张三")])
-
-
-def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)

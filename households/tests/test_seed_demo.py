@@ -1,0 +1,51 @@
+"""seed_demo: the demo the README promises, safe to run again."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import areas_in_scope
+from households.demo import DEFAULT_PASSWORD
+from households.idnumber import parse_id_number
+from households.models import Household, Person, PovertyStandard, Relation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_the_demo_and_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "新增农户 150 户" in out
+    assert "shangjia" in out
+    assert DEFAULT_PASSWORD in out
+
+    assert Household.objects.count() == 150
+    assert set(Household.objects.values_list("village__parent__name", flat=True)) == {"商家镇", "萌水镇"}
+    for household in Household.objects.prefetch_related("members"):
+        assert [p.relation for p in household.members.all()].count(Relation.HEAD) == 1
+    today = timezone.localdate()
+    for person in Person.objects.all():
+        parsed = parse_id_number(person.id_number, today=today)
+        assert (parsed.sex, parsed.birth_date) == (person.sex, person.birth_date)
+    assert PovertyStandard.objects.filter(year=today.year).exists()
+    assert PovertyStandard.objects.filter(year=today.year - 1).exists()
+
+    shangjia = User.objects.get(username="shangjia")
+    assert {a.name for a in areas_in_scope(shangjia).filter(level="town")} == {"商家镇"}
+    assert User.objects.get(username="district").has_perm("households.change_household_status")
+
+    call_command("seed_demo")
+    assert "新增农户 0 户" in capsys.readouterr().out
+    assert Household.objects.count() == 150
+    assert User.objects.filter(username__in=["shangjia", "mengshui", "district"]).count() == 3
+
+
+def test_seed_demo_password_resets_the_demo_users() -> None:
+    call_command("seed_demo")
+    assert authenticate(username="mengshui", password=DEFAULT_PASSWORD) is not None
+    call_command("seed_demo", "--password", "Another-pass-42")
+    assert authenticate(username="mengshui", password=DEFAULT_PASSWORD) is None
+    assert authenticate(username="mengshui", password="Another-pass-42") is not None
+    assert authenticate(username="district", password="Another-pass-42") is not None
