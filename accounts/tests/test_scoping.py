@@ -7,6 +7,10 @@ from accounts.models import Area, User
 from accounts.selectors import areas_in_scope, towns_in_scope, villages_in_scope
 from conftest import make_user
 
+# Module-wide: some tests reach the database only through request.getfixturevalue, which pytest-django cannot
+# see when it orders tests; unmarked, they would run after the browser test's flush and find no roles.
+pytestmark = pytest.mark.django_db
+
 SHANGJIA_VILLAGES = {"商家村", "李家村", "东坡村", "西坡村", "南庄村"}
 MENGSHUI_VILLAGES = {"萌水村", "北沙村", "大里村", "南山村", "东庄村"}
 
@@ -41,7 +45,6 @@ def test_villages_and_towns_in_scope(alice: User, vera: User) -> None:
     assert names(towns_in_scope(vera)) == set()
 
 
-@pytest.mark.django_db
 def test_fails_closed_for_anonymous_and_none() -> None:
     assert not areas_in_scope(None).exists()
     assert not areas_in_scope(AnonymousUser()).exists()
