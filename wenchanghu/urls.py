@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts import views as account_views
 
@@ -14,6 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
     # One login page for everybody, the admin included, so one login policy applies.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
 ]
