@@ -23,11 +23,10 @@ from .models import (
     Relation,
     Sex,
 )
+from .phone import PhoneError, parse_phone
 from .services import MANUAL_TRANSITIONS
 
 FIRST_REGISTRATION_YEAR = 2013  # 建档立卡 began in 2013; FORMAT.md: 识别年度 2013–today
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
 def _half_width(value: str) -> str:
@@ -121,10 +120,10 @@ class HouseholdForm(StyledForm, forms.ModelForm):
         return number
 
     def clean_phone(self) -> str:
-        phone = _half_width(self.cleaned_data["phone"]).replace(" ", "")
-        if phone and not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
-            raise forms.ValidationError(_("请填写 11 位手机号，或带区号的固定电话（如 0533-1234567）。"))
-        return phone
+        try:
+            return parse_phone(self.cleaned_data["phone"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_registration_year(self) -> int | None:
         year = self.cleaned_data["registration_year"]

@@ -76,14 +76,3 @@ def mask_id_number(number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """A mobile as 138****8000; a landline keeps its area code and last 4 digits."""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) == 11 and digits.isdigit():
-        return digits[:3] + "****" + digits[-4:]
-    head = digits.split("-")[0] + "-" if "-" in digits else ""
-    return head + "*" * max(len(digits) - len(head) - 4, 0) + digits[-4:]

@@ -5,7 +5,8 @@ from datetime import date
 from django import template
 from django.utils import timezone
 
-from households.idnumber import mask_id_number, mask_phone
+from households.idnumber import mask_id_number
+from households.phone import mask_phone
 from households.selectors import age_on
 
 register = template.Library()

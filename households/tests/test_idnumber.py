@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from households.idnumber import IdNumberError, mask_id_number, mask_phone, parse_id_number
+from households.idnumber import IdNumberError, mask_id_number, parse_id_number
+from households.phone import mask_phone
 
 TODAY = date(2026, 11, 30)
 VALID = "11010519491231002X"  # the standard's own example: born 1949-12-31, female

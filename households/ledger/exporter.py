@@ -1,0 +1,83 @@
+"""Exporting the ledger: one row per member in the household, FORMAT.md's canonical column names, so that an
+export can be imported again unchanged (DESIGN §8, §9)."""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from households.models import Household, HouseholdIncome, Person, Relation
+from households.rules import IncomeFacts, per_capita_income
+
+from .columns import BY_KEY, INCOME_KEYS, Column
+from .xlsx import write_table
+
+# The columns written, in FORMAT.md's order. The cadre columns wait for the pairing records that fill them.
+EXPORT_KEYS = (
+    "county", "town", "village", "natural_village", "number", "national_number", "name", "id_number", "size",
+    "relation", "sex", "ethnicity", "education", "school_status", "health", "labour_ability", "work_status",
+    "work_months", "medical_insurance", "critical_illness_insurance", "pension_insurance", "dibao", "tekun",
+    "attribute", "main_cause", "registration_year", "status", "exit_year", "dilapidated", "house_grade",
+    "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone",
+)  # fmt: skip
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(BY_KEY[k] for k in EXPORT_KEYS)
+HEADER = [c.name for c in EXPORT_COLUMNS]
+
+
+def _cell(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral() else int(value)
+    return value
+
+
+def ledger_rows(households: QuerySet[Household], *, year: int) -> Iterator[list[Any]]:
+    """The ledger's rows for already-scoped households, a fixed number of queries per 2,000 households."""
+    members = Person.objects.active().order_by("pk")
+    incomes = HouseholdIncome.objects.filter(year=year)
+    queryset = (
+        households.select_related("village__parent__parent")
+        .prefetch_related(Prefetch("members", queryset=members), Prefetch("incomes", queryset=incomes))
+        .order_by("village__code", "number")
+    )
+    for household in queryset.iterator(chunk_size=2000):
+        people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
+        if not people:
+            continue
+        income = next(iter(household.incomes.all()), None)
+        income_values = {k: getattr(income, k) if income else None for k in INCOME_KEYS}
+        facts = IncomeFacts(**income_values, per_capita_given=income.per_capita_given if income else None)
+        per_capita = per_capita_income(facts, members=len(people))
+        village = household.village
+        shared = {
+            "county": village.parent.parent.name if village.parent.parent else "",
+            "town": village.parent.name,
+            "village": village.name,
+            "size": len(people),
+            "per_capita": per_capita,
+            **income_values,
+        }
+        for key in EXPORT_KEYS:
+            column = BY_KEY[key]
+            if column.household and column.field and key not in INCOME_KEYS:
+                shared[key] = getattr(household, column.field)
+        for person in people:
+            row = []
+            for column in EXPORT_COLUMNS:
+                if column.household:
+                    row.append(_cell(shared.get(column.key)))
+                else:
+                    row.append(_cell(getattr(person, column.field)))
+            yield row
+
+
+def ledger_export(path: Path, households: QuerySet[Household], *, year: int) -> int:
+    """Write the ledger of `households` (already scoped by the caller) to `path`; returns the rows written."""
+    title = f"建档立卡贫困人口明细台账（{year} 年收入）  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+    return write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year))
