@@ -200,7 +200,11 @@ class Household(models.Model):
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
         ordering = ["village__code", "number"]
-        permissions = [("change_household_status", _("可变更农户状态（自然减少等）"))]
+        permissions = [
+            ("change_household_status", _("可变更农户状态（自然减少等）")),
+            ("import_ledger", _("可导入台账")),
+            ("export_ledger", _("可导出台账")),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="household_exited_has_exit_year",
@@ -346,3 +350,51 @@ class HouseholdStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household}：{self.from_status or '—'} → {self.to_status}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("已上传，等待检查")
+    CHECKING = "checking", _("正在检查")
+    CHECKED = "checked", _("检查通过，等待确认")
+    INVALID = "invalid", _("有错误，未导入")
+    IMPORTING = "importing", _("正在导入")
+    DONE = "done", _("已导入")
+    FAILED = "failed", _("导入失败")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class LedgerImport(models.Model):
+    """One ledger uploaded in the browser: checked (preview), then confirmed and imported, by a Celery task.
+
+    The page reads this row, so it survives a reload; the history of imports is these rows.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("文件名"), max_length=200)
+    stored_file = models.CharField(_("存放位置"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("收入年度"))
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    stage = models.CharField(_("进度说明"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    summary = models.JSONField(_("结果"), default=dict, blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        ordering = ["-created_at"]
+        indexes = [
+            # The import history page: a clerk's own imports, newest first.
+            models.Index(fields=["actor", "-created_at"], name="ledgerimport_actor_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.IMPORTING)

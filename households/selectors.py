@@ -7,10 +7,10 @@ from decimal import Decimal
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
 
-from .models import Household, HouseholdStatus, Person, Relation
+from .models import Household, HouseholdStatus, LedgerImport, Person, Relation
 from .rules import IncomeFacts, net_income, per_capita_income
 
 
@@ -155,3 +155,16 @@ def household_changes(household: Household, *, limit: int = 100) -> list[ChangeE
         entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def import_jobs(user: User) -> QuerySet[LedgerImport]:
+    """Ledger imports a user may see: their own; the district office sees everyone's."""
+    jobs = LedgerImport.objects.select_related("actor")
+    if Role.DISTRICT_OFFICER in user.roles:
+        return jobs
+    return jobs.filter(actor=user)
+
+
+def access_import(user: User, pk: int) -> LedgerImport:
+    """One import job for its page; someone else's (unless district office) is a 404."""
+    return get_object_or_404(import_jobs(user), pk=pk)

@@ -1,12 +1,19 @@
 from django.urls import path
 
 from . import views
+from .ledger import views as ledger_views
 
 app_name = "households"
 
 urlpatterns = [
     path("", views.household_list_view, name="list"),
     path("new/", views.household_create_view, name="create"),
+    path("export/", ledger_views.export_view, name="export"),
+    path("import/", ledger_views.import_start_view, name="import"),
+    path("import/<int:pk>/", ledger_views.import_detail_view, name="import_detail"),
+    path("import/<int:pk>/confirm/", ledger_views.import_confirm_view, name="import_confirm"),
+    path("import/<int:pk>/cancel/", ledger_views.import_cancel_view, name="import_cancel"),
+    path("import/<int:pk>/errors.xlsx", ledger_views.import_errors_view, name="import_errors"),
     path("<int:pk>/", views.household_detail_view, name="detail"),
     path("<int:pk>/edit/", views.household_edit_view, name="edit"),
     path("<int:pk>/status/", views.household_status_view, name="status"),

@@ -57,6 +57,7 @@ def household_list_view(request: HttpRequest) -> HttpResponse:
             "counts": registry_counts(households),
             "query": query.urlencode(),
             "can_add": request.user.has_perm("households.add_household"),
+            "can_export": request.user.has_perm("households.export_ledger"),
         },
     )
 

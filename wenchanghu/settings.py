@@ -141,6 +141,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
 
+# Uploaded ledgers wait here between check and import; nothing under it is served to browsers.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+LEDGER_UPLOAD_MAX_BYTES = env.int("LEDGER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
 # Households per page on the registry list.
 HOUSEHOLDS_PER_PAGE = 50
 

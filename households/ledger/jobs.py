@@ -1,0 +1,161 @@
+"""Ledger imports in the browser: upload → check (preview) → confirm → import, each step a Celery task.
+
+The job row (LedgerImport) carries the state, so the page survives a reload. The uploaded file lives under
+MEDIA_ROOT/imports until the job ends and is removed then.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import areas_in_scope
+from households.models import ImportStatus, LedgerImport
+
+from .importer import ImportResult, LedgerInvalidError, LedgerUnreadableError, ledger_import
+from .reader import sniff
+
+MISSING_SHOWN = 500
+
+
+def _import_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_upload(*, actor: User, upload: UploadedFile, year: int) -> LedgerImport:
+    """Store an uploaded ledger and queue its check. Refuses files too large or not a spreadsheet by content."""
+    limit = settings.LEDGER_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"文件太大（{upload.size // 1024 // 1024} MB），上限是 {limit // 1024 // 1024} MB。")
+    head = upload.read(8)
+    upload.seek(0)
+    try:
+        kind = sniff(head)
+    except LedgerUnreadableError as exc:
+        raise ValidationError(str(exc)) from None
+    stored = _import_dir() / f"{uuid.uuid4().hex}.{kind}"
+    with stored.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    job = LedgerImport.objects.create(actor=actor, file_name=upload.name[:200], stored_file=str(stored), year=year)
+    from households.tasks import ledger_check_task
+
+    transaction.on_commit(lambda: ledger_check_task.delay(job.pk))
+    return job
+
+
+def _progress(job_id: int, *, base: int, span: int) -> Callable[[str, int], None]:
+    def report(stage: str, percent: int) -> None:
+        LedgerImport.objects.filter(pk=job_id).update(stage=stage, progress=base + span * percent // 100)
+
+    return report
+
+
+def _store(job: LedgerImport, result: ImportResult) -> None:
+    summary = asdict(result)
+    summary.pop("errors")
+    summary["missing_members"] = summary["missing_members"][:MISSING_SHOWN]
+    job.summary = summary
+    job.errors = [[e.row, e.column, e.value, e.message] for e in result.errors]
+
+
+def _run(job: LedgerImport, *, dry_run: bool, base: int, span: int) -> ImportResult | None:
+    """Run the pipeline for a job; a file that cannot be read or has no header ends the job as invalid."""
+    try:
+        return ledger_import(
+            path=Path(job.stored_file),
+            actor=job.actor,
+            areas=areas_in_scope(job.actor),
+            year=job.year,
+            dry_run=dry_run,
+            progress=_progress(job.pk, base=base, span=span),
+        )
+    except (LedgerUnreadableError, LedgerInvalidError) as exc:
+        job.status, job.errors, job.summary = ImportStatus.INVALID, [[0, "", "", str(exc)]], {}
+        return None
+
+
+def _finish(job: LedgerImport) -> None:
+    job.finished_at = timezone.now()
+    job.progress = 100
+    Path(job.stored_file).unlink(missing_ok=True)
+    job.stored_file = ""
+
+
+def import_check(*, job_id: int) -> LedgerImport:
+    """Check every row and compute the preview; nothing is written to the registry."""
+    job = LedgerImport.objects.select_related("actor").get(pk=job_id)
+    if job.status != ImportStatus.UPLOADED:
+        return job  # already checked: a second delivery of the task changes nothing
+    LedgerImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING, stage="开始检查")
+    try:
+        result = _run(job, dry_run=True, base=0, span=100)
+    except Exception:
+        job.status, job.stage = ImportStatus.FAILED, "检查时出错"
+        _finish(job)
+        job.save()
+        raise
+    if result is not None:
+        _store(job, result)
+        job.status = ImportStatus.CHECKED if result.ok else ImportStatus.INVALID
+    job.stage, job.progress = "检查完毕", 100
+    if job.status == ImportStatus.INVALID:
+        _finish(job)
+    job.save()
+    return job
+
+
+def import_confirm(*, actor: User, job: LedgerImport) -> LedgerImport:
+    """The clerk confirms the preview: queue the import itself."""
+    updated = LedgerImport.objects.filter(pk=job.pk, actor=actor, status=ImportStatus.CHECKED).update(
+        status=ImportStatus.IMPORTING, stage="等待导入", progress=0
+    )
+    if not updated:
+        raise ValidationError("这个导入不在“检查通过，等待确认”状态，不能确认。")
+    from households.tasks import ledger_apply_task
+
+    transaction.on_commit(lambda: ledger_apply_task.delay(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def import_cancel(*, actor: User, job: LedgerImport) -> LedgerImport:
+    """The clerk decides not to import a checked ledger: the job ends and the stored file is removed."""
+    with transaction.atomic():
+        job = LedgerImport.objects.select_for_update().get(pk=job.pk)
+        if job.actor_id != actor.pk or job.status != ImportStatus.CHECKED:
+            raise ValidationError("只有自己上传、检查通过且尚未确认的导入才能取消。")
+        job.status, job.stage = ImportStatus.CANCELLED, "已取消，未导入"
+        _finish(job)
+        job.save()
+    return job
+
+
+def import_apply(*, job_id: int) -> LedgerImport:
+    """Import the confirmed ledger. The rows are checked again against the data as it is now; all or nothing."""
+    job = LedgerImport.objects.select_related("actor").get(pk=job_id)
+    if job.status != ImportStatus.IMPORTING or not job.stored_file:
+        return job
+    try:
+        result = _run(job, dry_run=False, base=0, span=100)
+    except Exception:
+        job.status, job.stage = ImportStatus.FAILED, "导入时出错，未写入任何数据"
+        _finish(job)
+        job.save()
+        raise
+    if result is not None:
+        _store(job, result)
+        job.status = ImportStatus.DONE if result.written else ImportStatus.INVALID
+    job.stage = "导入完成" if job.status == ImportStatus.DONE else "数据已变化，重新检查发现错误，未导入"
+    _finish(job)
+    job.save()
+    return job
