@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Area, AreaLevel, User
 from households.idnumber import mask_id_number
@@ -26,6 +26,7 @@ from households.models import (
     Relation,
 )
 
+from .bulk import insert_rows, row_defaults
 from .columns import INCOME_KEYS
 from .parse import AreaLookup, Ledger, LedgerInvalidError, RowError, parse_ledger
 from .reader import LedgerUnreadableError, read_rows
@@ -121,7 +122,7 @@ def _shown(name: str, value: Any) -> str:
 
 @dataclass
 class _Plan:
-    new_households: list[Household] = field(default_factory=list)
+    new_households: list[dict[str, Any]] = field(default_factory=list)  # attname → value
     changed_households: dict[int, dict[str, Any]] = field(default_factory=dict)  # pk → field → new value
     status_changes: list[tuple[str, str, str]] = field(default_factory=list)  # number, from, to
     new_persons: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # household number, values
@@ -276,7 +277,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
         if household is None:
             if rows.village_id is not None:
                 values = {**rows.values, "village_id": rows.village_id}
-                plan.new_households.append(Household(number=number, **values))
+                plan.new_households.append({"number": number, **values})
                 plan.status_changes.append((number, "", values.get("status") or HouseholdStatus.IN_POVERTY))
             result.households_created += 1
         else:
@@ -338,9 +339,14 @@ def _village_name(lookup: AreaLookup, village_id: int) -> str:
 @transaction.atomic
 def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
     """Write the plan: all of it, or (on any failure, a lost connection included) none of it."""
+    user_id = actor.pk if actor is not None else None
     if plan.new_households:
-        bulk_create_with_history(
-            plan.new_households, Household, batch_size=BATCH, default_user=actor, default_change_reason=REASON
+        defaults = row_defaults(Household)
+        insert_rows(
+            Household,
+            [{**defaults, **values} for values in plan.new_households],
+            history_user_id=user_id,
+            reason=REASON,
         )
     if plan.changed_households:
         _bulk_update(Household, plan.changed_households, actor=actor)
@@ -358,22 +364,29 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
         _bulk_update(Person, stepping_down, actor=actor)
         _bulk_update(Person, {pk: v for pk, v in plan.changed_persons.items() if pk not in stepping_down}, actor=actor)
     if plan.new_persons:
-        persons = [Person(household_id=pk_of[number], **values) for number, values in plan.new_persons]
-        bulk_create_with_history(persons, Person, batch_size=BATCH, default_user=actor, default_change_reason=REASON)
+        defaults = row_defaults(Person)
+        insert_rows(
+            Person,
+            [{**defaults, **values, "household_id": pk_of[number]} for number, values in plan.new_persons],
+            history_user_id=user_id,
+            reason=REASON,
+        )
 
     if plan.status_changes:
-        HouseholdStatusChange.objects.bulk_create(
+        defaults = row_defaults(HouseholdStatusChange)
+        insert_rows(
+            HouseholdStatusChange,
             [
-                HouseholdStatusChange(
-                    household_id=pk_of[number],
-                    from_status=old,
-                    to_status=new,
-                    reason="建档立卡（台账导入）" if not old else "台账导入",
-                    actor=actor,
-                )
+                {
+                    **defaults,
+                    "household_id": pk_of[number],
+                    "from_status": old,
+                    "to_status": new,
+                    "reason": "建档立卡（台账导入）" if not old else "台账导入",
+                    "actor_id": user_id,
+                }
                 for number, old, new in plan.status_changes
             ],
-            batch_size=BATCH,
         )
 
     if plan.incomes:
@@ -383,18 +396,16 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
             for i in HouseholdIncome.objects.filter(household_id__in=chunk, year=year)
         }
         create, update = [], []
+        defaults = row_defaults(HouseholdIncome)
         for number, values in plan.incomes:
             income = stored.get(pk_of[number])
             if income is None:
-                create.append(HouseholdIncome(household_id=pk_of[number], year=year, **values))
+                create.append({**defaults, **values, "household_id": pk_of[number], "year": year})
             else:
                 for k, v in values.items():
                     setattr(income, k, v)
                 update.append(income)
-        if create:
-            bulk_create_with_history(
-                create, HouseholdIncome, batch_size=BATCH, default_user=actor, default_change_reason=REASON
-            )
+        insert_rows(HouseholdIncome, create, history_user_id=user_id, reason=REASON)
         if update:
             bulk_update_with_history(
                 update,

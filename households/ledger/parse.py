@@ -159,7 +159,35 @@ def _phone(text: str) -> str:
         raise _BadValueError(str(exc)) from None
 
 
+_MISSING = object()
+
+
+def _attempt(convert: Callable[[str], Any], text: str) -> Any:
+    """The converted value, or the _BadValueError itself (kept in the cache like a value)."""
+    try:
+        return convert(text)
+    except _BadValueError as exc:
+        return exc
+
+
+def _name(text: str) -> str:
+    if len(text) > 30:
+        raise _BadValueError("姓名不能超过 30 个字。")
+    return text
+
+
+def _months(text: str) -> int:
+    months = _int(text)
+    if not 0 <= months <= 12:
+        raise _BadValueError("务工时间应在 0 到 12 个月之间。")
+    return months
+
+
 def _converter(column: Column) -> Callable[[str], Any]:
+    if column.key == "name":
+        return _name
+    if column.key == "work_months":
+        return _months
     if column.kind == Kind.CHOICE:
         return _choice(column)
     return {
@@ -247,32 +275,56 @@ def parse_ledger(
     household_cells: dict[str, dict[str, list[tuple[int, Any, str]]]] = defaultdict(lambda: defaultdict(list))
     seen_ids: dict[str, int] = {}
     blank = totals = 0
-    person_keys = [k for k in positions if not BY_KEY[k].household]
+    person_specs = [
+        (
+            key,
+            positions[key],
+            BY_KEY[key].field,
+            BY_KEY[key].required,
+            None if BY_KEY[key].kind in (Kind.YES_NO, Kind.INT) else "",
+            reader.cache[key] if key in reader.cacheable else None,
+            reader.convert[key],
+        )
+        for key in positions
+        if not BY_KEY[key].household and key != "id_number"
+    ]
     household_keys = [k for k in positions if BY_KEY[k].household and k != "number"]
+    household_positions = [(k, positions[k]) for k in household_keys]
     id_position = positions["id_number"]
 
     def error(row: int, key: str, cell: object, text: str, message: str) -> None:
         errors.append(RowError(row, names.get(key, ""), _shown(key, cell, text), message))
 
+    # The text of each distinct string cell is worked out once: most cells repeat (是, 汉族, 户主, a village).
+    text_cache: dict[str, str] = {}
+    cached_text = text_cache.get
+
+    def text_of(cell: object) -> str:
+        text = _text(cell)
+        if cell.__class__ is str:
+            text_cache[cell] = text
+        return text
+
+    width = len(header)
+    padding = [None] * width
     data_rows = [*head[header_index + 1 :]]
     excel_row = header_index + 1  # 1-based row number of the header
     for row in _chain(data_rows, rows):
         excel_row += 1
         if progress is not None and excel_row % 5000 == 0:
             progress(excel_row)
-        texts = [_text(c) for c in row]
+        if len(row) < width:
+            row = [*row, *padding[len(row) :]]
+        texts = [t if (t := cached_text(c)) is not None else text_of(c) for c in row]  # type: ignore[arg-type]
         if not any(texts):
             blank += 1
             continue
-        id_text = texts[id_position] if id_position < len(texts) else ""
-        if not id_text and any(t.startswith(TOTALS) for t in texts[:8] if t):
+        if not texts[id_position] and any(t.startswith(TOTALS) for t in texts[:8] if t):
             totals += 1
             continue
 
         def cell(key: str, texts: list[str] = texts, row: list[object] = row) -> tuple[object, str]:
             position = positions[key]
-            if position >= len(texts):
-                return None, ""
             return row[position], texts[position]
 
         # The household number.
@@ -297,59 +349,55 @@ def parse_ledger(
         if household is None:
             household = households[number] = HouseholdRows(number=number, first_row=excel_row)
 
-        # Person-level values.
+        # Person-level values. The ID number first: it also gives the birth date and sex.
         values: dict[str, Any] = {}
         row_ok = True
-        for key in person_keys:
-            raw, text = cell(key)
-            column = BY_KEY[key]
-            if key == "id_number":
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    error(
-                        excel_row,
-                        key,
-                        raw,
-                        text,
-                        "证件号码被存成了数字，末几位已经丢失：请把该列设为“文本”格式后重新录入完整的 18 位号码。",
-                    )
-                    row_ok = False
-                    continue
-                try:
-                    parsed = parse_id_number(text, today=today)
-                except IdNumberError as exc:
-                    error(excel_row, key, raw, text, str(exc))
-                    row_ok = False
-                    continue
+        sex_from_id = None
+        raw, text = row[id_position], texts[id_position]
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            error(
+                excel_row,
+                "id_number",
+                raw,
+                text,
+                "证件号码被存成了数字，末几位已经丢失：请把该列设为“文本”格式后重新录入完整的 18 位号码。",
+            )
+            row_ok = False
+        else:
+            try:
+                parsed = parse_id_number(text, today=today)
+            except IdNumberError as exc:
+                error(excel_row, "id_number", raw, text, str(exc))
+                row_ok = False
+            else:
                 first = seen_ids.get(parsed.number)
                 if first is not None:
-                    error(excel_row, key, raw, parsed.number, f"与第 {first} 行的证件号码重复：同一人只能出现一次。")
+                    error(excel_row, "id_number", raw, parsed.number, f"与第 {first} 行的证件号码重复：同一人只能出现一次。")
                     row_ok = False
-                    continue
-                seen_ids[parsed.number] = excel_row
-                values["id_number"], values["birth_date"] = parsed.number, parsed.birth_date
-                values["_sex_from_id"] = parsed.sex
-                continue
+                else:
+                    seen_ids[parsed.number] = excel_row
+                    values["id_number"], values["birth_date"] = parsed.number, parsed.birth_date
+                    sex_from_id = parsed.sex
+        for key, position, field_name, required, blank_value, cache, convert in person_specs:
+            text = texts[position]
             if not text:
-                if column.required:
-                    error(excel_row, key, raw, text, f"缺少{column.name}，此项必填。")
+                if required:
+                    error(excel_row, key, row[position], text, f"缺少{BY_KEY[key].name}，此项必填。")
                     row_ok = False
-                elif column.field:
-                    values[column.field] = None if column.kind in (Kind.YES_NO, Kind.INT) else ""
+                else:
+                    values[field_name] = blank_value
                 continue
-            try:
-                value = reader.value(key, text)
-            except _BadValueError as exc:
-                error(excel_row, key, raw, text, str(exc))
+            if cache is not None:
+                value = cache.get(text, _MISSING)
+                if value is _MISSING:
+                    value = cache[text] = _attempt(convert, text)
+            else:
+                value = _attempt(convert, text)
+            if value.__class__ is _BadValueError:
+                error(excel_row, key, row[position], text, str(value))
                 row_ok = False
                 continue
-            if key == "name" and len(value) > 30:
-                error(excel_row, key, raw, text, "姓名不能超过 30 个字。")
-                row_ok = False
-            elif key == "work_months" and not 0 <= value <= 12:
-                error(excel_row, key, raw, text, "务工时间应在 0 到 12 个月之间。")
-                row_ok = False
-            values[column.field] = value
-        sex_from_id = values.pop("_sex_from_id", None)
+            values[field_name] = value
         if sex_from_id is not None:
             given = values.get("sex")
             if given and given != sex_from_id:
@@ -364,16 +412,17 @@ def parse_ledger(
             household.persons.append(PersonRow(row=excel_row, values={"relation": values["relation"], "_bad": True}))
 
         # Household-level values, checked for agreement once the household is complete.
-        for key in household_keys:
-            raw, text = cell(key)
+        cells_of_household = household_cells[number]
+        for key, position in household_positions:
+            text = texts[position]
             if not text:
-                continue
+                continue  # most members' rows leave the household columns blank
             try:
                 value = reader.value(key, text) if key not in ("town", "village") else text
             except _BadValueError as exc:
-                error(excel_row, key, raw, text, str(exc))
+                error(excel_row, key, row[position], text, str(exc))
                 continue
-            household_cells[number][key].append((excel_row, value, text))
+            cells_of_household[key].append((excel_row, value, text))
 
     for number, household in households.items():
         _check_household(household, household_cells[number], household_keys, names, areas, today, errors)

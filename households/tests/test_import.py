@@ -249,14 +249,14 @@ def test_dry_run_writes_nothing(tmp_path: Path, areas: dict[str, Area]) -> None:
 def test_a_failure_half_way_leaves_the_database_as_it_was(
     tmp_path: Path, areas: dict[str, Area], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = importer.bulk_create_with_history
+    real = importer.insert_rows
 
-    def fail_on_persons(objs: list, model: type, **kwargs: object) -> list:
+    def fail_on_persons(model: type, rows: list, **kwargs: object) -> list:
         if model is Person:
             raise ConnectionError("lost the database connection")
-        return real(objs, model, **kwargs)
+        return real(model, rows, **kwargs)
 
-    monkeypatch.setattr(importer, "bulk_create_with_history", fail_on_persons)
+    monkeypatch.setattr(importer, "insert_rows", fail_on_persons)
     with pytest.raises(ConnectionError):
         run(write_xlsx(tmp_path / "clean.xlsx", clean_rows()))
     assert not Household.objects.exists()
