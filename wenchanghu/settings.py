@@ -145,6 +145,11 @@ if not DEBUG:
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 LEDGER_UPLOAD_MAX_BYTES = env.int("LEDGER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
+# The admin's import/export of reference tables (areas, standards) needs the change permission of the table,
+# which only the district office holds (DESIGN §4).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
+
 # Households per page on the registry list.
 HOUSEHOLDS_PER_PAGE = 50
 

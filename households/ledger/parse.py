@@ -372,7 +372,13 @@ def parse_ledger(
             else:
                 first = seen_ids.get(parsed.number)
                 if first is not None:
-                    error(excel_row, "id_number", raw, parsed.number, f"与第 {first} 行的证件号码重复：同一人只能出现一次。")
+                    error(
+                        excel_row,
+                        "id_number",
+                        raw,
+                        parsed.number,
+                        f"与第 {first} 行的证件号码重复：同一人只能出现一次。",
+                    )
                     row_ok = False
                 else:
                     seen_ids[parsed.number] = excel_row

@@ -1,6 +1,7 @@
 """The admin is the district office's: every model opens for them, scoped; no delete; closed to clerks."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from accounts.models import Area, User
@@ -53,3 +54,27 @@ def test_only_a_superuser_grants_superuser_rights(client: Client, dora: User, al
     client.force_login(dora)
     body = client.get(f"/admin/accounts/user/{alice.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in body
+
+
+def test_reference_table_import_is_the_district_offices(client: Client, areas: dict[str, Area], dora: User) -> None:
+    client.force_login(dora)
+    assert client.get("/admin/accounts/area/import/").status_code == 200
+    assert client.get("/admin/households/povertystandard/export/").status_code == 200
+    # A staff account with only view rights (say, a helper the office set up) gets neither.
+    helper = User.objects.create_user("helper", password="Correct-horse-9", area=areas["文昌湖区"], is_staff=True)
+    helper.user_permissions.add(*Permission.objects.filter(codename__in=["view_area", "view_povertystandard"]))
+    client.force_login(helper)
+    assert client.get("/admin/accounts/area/import/").status_code == 403
+    assert client.get("/admin/households/povertystandard/export/").status_code == 403
+
+
+def test_area_import_in_the_admin_checks_the_tree(areas: dict[str, Area]) -> None:
+    import tablib
+
+    from accounts.resources import AreaResource
+
+    data = tablib.Dataset(headers=["code", "name", "level", "parent_code"])
+    data.append(["370390100299", "错挂村", "village", "370390000000"])  # a village directly under the district
+    result = AreaResource().import_data(data, dry_run=True)
+    assert result.has_validation_errors() or result.has_errors()
+    assert not Area.objects.filter(name="错挂村").exists()
