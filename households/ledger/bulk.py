@@ -19,7 +19,8 @@ from django.db.models import Field, Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-BATCH = 2000
+BATCH = 2000  # rows per INSERT on the ORM path
+COPY_BATCH = 10_000  # rows per COPY: bounds the memory of a large import
 HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 
 
@@ -62,30 +63,48 @@ def _next_ids(model: type[Model], count: int) -> list[int]:
 
 def insert_rows(
     model: type[Model],
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     *,
     history_user_id: int | None = None,
     reason: str = "",
-) -> list[int]:
+) -> int:
     """Insert `rows` (attname → value) and, if the model keeps history, a '+' history record for each.
 
-    Returns the new ids in the order of `rows`. Runs inside the caller's transaction.
+    Rows are consumed in batches, so a generator keeps memory flat. Returns the number of rows inserted.
+    Runs inside the caller's transaction.
     """
-    if not rows:
-        return []
+    count = 0
+    for batch in _batches(rows, COPY_BATCH):
+        _insert_batch(model, batch, history_user_id=history_user_id, reason=reason)
+        count += len(batch)
+    return count
+
+
+def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _insert_batch(model: type[Model], rows: list[dict[str, Any]], *, history_user_id: int | None, reason: str) -> None:
     history = getattr(model, "history", None)
     if connection.vendor != "postgresql":
         instances = [model(**row) for row in rows]
         if history is None:
-            instances = model.objects.bulk_create(instances, batch_size=BATCH)
+            model.objects.bulk_create(instances, batch_size=BATCH)
         else:
             from django.contrib.auth import get_user_model
 
             user = get_user_model().objects.get(pk=history_user_id) if history_user_id is not None else None
-            instances = bulk_create_with_history(
+            bulk_create_with_history(
                 instances, model, batch_size=BATCH, default_user=user, default_change_reason=reason
             )
-        return [obj.pk for obj in instances]
+        return
 
     ids = _next_ids(model, len(rows))
     fields = list(model._meta.concrete_fields)
@@ -96,18 +115,16 @@ def insert_rows(
     _copy(model._meta.db_table, fields, ([row[a] for a in attnames] for row in rows))
 
     if history is not None:
+        # The history rows are the new rows themselves plus the history columns: copied inside the database.
         historical = history.model
-        now = timezone.now()
-        extra = {
-            "history_date": now,
-            "history_change_reason": reason or None,
-            "history_type": "+",
-            "history_user_id": history_user_id,
-        }
-        history_fields = [f for f in historical._meta.concrete_fields if f.name != "history_id"]
-        _copy(
-            historical._meta.db_table,
-            history_fields,
-            ([extra[f.attname] if f.attname in extra else row[f.attname] for f in history_fields] for row in rows),
+        plain = [f for f in historical._meta.concrete_fields if f.name not in HISTORY_FIELDS]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in plain)
+        # Only table and column names from the models' own metadata are formatted in, quoted; values are parameters.
+        sql = (
+            f"INSERT INTO {quote(historical._meta.db_table)} ({columns}, history_date, history_change_reason, "  # noqa: S608
+            f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+            f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
         )
-    return ids
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [timezone.now(), reason or None, history_user_id, ids])

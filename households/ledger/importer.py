@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -171,43 +172,56 @@ def ledger_import(
     return result
 
 
+def _where_in(queryset: QuerySet, field: str, values: list[Any]) -> QuerySet:
+    """`field IN values`. On PostgreSQL the values travel as one array parameter, so one query can carry tens of
+    thousands of keys without Django preparing each as its own parameter."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
+    return queryset.filter(**{f"{field}__in": values})
+
+
+def _keys_chunk() -> int:
+    return 50_000 if connection.vendor == "postgresql" else CHUNK
+
+
 def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int) -> _Plan:
     """Compare the ledger with the stored data; add the problems only the stored data reveals."""
     plan = _Plan()
-    numbers = list(ledger.households)
-    stored: dict[str, Household] = {}
-    for chunk in _chunks(numbers):
-        stored.update(
-            {h.number: h for h in Household.objects.filter(number__in=chunk).select_related("village__parent")}
-        )
+    size = _keys_chunk()
+    household_fields = sorted({f for h in ledger.households.values() for f in h.values})
+    stored: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(list(ledger.households), size):
+        for row in _where_in(Household.objects.all(), "number", chunk).values(
+            "pk", "number", "village_id", "status", *household_fields
+        ):
+            stored[row["number"]] = row
 
+    # Every row carries the same person fields (the file's columns), so stored and new values compare as tuples.
     person_fields = sorted({f for h in ledger.households.values() for p in h.persons for f in p.values})
-    columns = ["pk", "household_id", "left_reason", "left_on", "name", *[f for f in person_fields if f != "name"]]
-    by_id: dict[str, list[dict[str, Any]]] = {}
-    ids = [p.values["id_number"] for h in ledger.households.values() for p in h.persons if "id_number" in p.values]
-    for chunk in _chunks(ids):
-        for row in Person.objects.filter(id_number__in=chunk).values(*columns, "household__number"):
-            by_id.setdefault(row["id_number"], []).append(row)
+    by_id: dict[str, list[tuple[Any, ...]]] = {}
+    ids = [p.values["id_number"] for h in ledger.households.values() for p in h.persons]
+    id_at = 4 + person_fields.index("id_number")  # rows are (pk, household number, left reason, left on, *fields)
+    for chunk in _chunks(ids, size):
+        people = _where_in(Person.objects.all(), "id_number", chunk)
+        for row in people.values_list("pk", "household__number", "left_reason", "left_on", *person_fields):
+            by_id.setdefault(row[id_at], []).append(row)
 
-    stored_pks = [h.pk for h in stored.values()]
-    active_members: dict[int, list[dict[str, Any]]] = {}
-    for chunk in _chunks(stored_pks):
-        for row in (
-            Person.objects.active()
-            .filter(household_id__in=chunk)
-            .values("pk", "household_id", "id_number", "name", "relation")
-        ):
-            active_members.setdefault(row["household_id"], []).append(row)
+    stored_pks = [h["pk"] for h in stored.values()]
+    active_members: dict[int, list[tuple[int, str, str, str]]] = {}
     incomes: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(stored_pks):
-        for row in HouseholdIncome.objects.filter(household_id__in=chunk, year=year).values(
-            "household_id", *INCOME_KEYS, "per_capita_given"
-        ):
+    for chunk in _chunks(stored_pks, size):
+        members = _where_in(Person.objects.active(), "household_id", chunk)
+        for row in members.values_list("household_id", "id_number", "name", "relation"):
+            active_members.setdefault(row[0], []).append(row)
+        year_incomes = _where_in(HouseholdIncome.objects.filter(year=year), "household_id", chunk)
+        for row in year_incomes.values("household_id", *INCOME_KEYS, "per_capita_given"):
             incomes[row["household_id"]] = row
 
     def error(row: int, column: str, value: str, message: str) -> None:
         result.errors.append(RowError(row, column, value, message))
 
+    village_names = {pk: f"{town}{village}" for (town, village), pk in lookup.villages.items()}
+    name_at = person_fields.index("name")
     number_column = ledger.columns.get("number", "户编号")
     id_column = ledger.columns.get("id_number", "证件号码")
     changes: list[Change] = []
@@ -215,15 +229,15 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
     for number, rows in ledger.households.items():
         household = stored.get(number)
         if household is not None:
-            if household.village_id not in lookup.in_scope:
+            if household["village_id"] not in lookup.in_scope:
                 error(
                     rows.first_row,
                     number_column,
                     number,
-                    f"户编号 {number} 已登记在{household.village.full_name}，不在您的管辖范围内，不能导入修改。",
+                    f"户编号 {number} 已登记在{village_names[household['village_id']]}，不在您的管辖范围内，不能导入修改。",
                 )
                 continue
-            if household.status == HouseholdStatus.REMOVED:
+            if household["status"] == HouseholdStatus.REMOVED:
                 error(
                     rows.first_row,
                     number_column,
@@ -238,41 +252,42 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
             number_id = values["id_number"]
             in_file.add(number_id)
             heads_in_file += values.get("relation") == Relation.HEAD
-            records = by_id.get(number_id, [])
-            active = next((r for r in records if not r["left_reason"]), None)
-            if active is not None and active["household__number"] != number:
+            records = by_id.get(number_id, ())
+            active = next((r for r in records if not r[2]), None)
+            if active is not None and active[1] != number:
                 error(
                     person.row,
                     id_column,
                     mask_id_number(number_id),
-                    f"该证件号码已登记在另一户（户编号 {active['household__number']}，{active['name']}）。"
+                    f"该证件号码已登记在另一户（户编号 {active[1]}，{active[4 + name_at]}）。"
                     "同一人只能在一户中在册；如确属迁移，请先在原户办理迁出。",
                 )
                 continue
             if active is None:
-                left_here = next((r for r in records if r["household__number"] == number), None)
+                left_here = next((r for r in records if r[1] == number), None)
                 if left_here is not None:
                     error(
                         person.row,
                         id_column,
                         mask_id_number(number_id),
-                        f"{left_here['name']} 已于 {left_here['left_on']:%Y-%m-%d} 登记为{left_here['left_reason']}，"
+                        f"{left_here[4 + name_at]} 已于 {left_here[3]:%Y-%m-%d} 登记为{left_here[2]}，"
                         "台账中仍列在本户。请核实：确已回到本户的，请在系统中新增成员。",
                     )
                     continue
                 plan.new_persons.append((number, values))
                 result.persons_created += 1
                 continue
-            diff = {f: v for f, v in values.items() if active[f] != v}
-            if diff:
-                plan.changed_persons[active["pk"]] = diff
-                result.persons_updated += 1
-                for f, v in diff.items():
-                    changes.append(
-                        Change(number, active["name"], _label(Person, f), _shown(f, active[f]), _shown(f, v))
-                    )
-            else:
+            new = tuple(values[f] for f in person_fields)
+            old = active[4:]
+            if new == old:
                 result.persons_unchanged += 1
+                continue
+            diff = {f: v for f, v, o in zip(person_fields, new, old, strict=True) if v != o}
+            plan.changed_persons[active[0]] = diff
+            result.persons_updated += 1
+            for f, v, o in zip(person_fields, new, old, strict=True):
+                if v != o:
+                    changes.append(Change(number, old[name_at], _label(Person, f), _shown(f, o), _shown(f, v)))
 
         if household is None:
             if rows.village_id is not None:
@@ -281,37 +296,38 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
                 plan.status_changes.append((number, "", values.get("status") or HouseholdStatus.IN_POVERTY))
             result.households_created += 1
         else:
-            stayed = [m for m in active_members.get(household.pk, []) if m["id_number"] not in in_file]
-            for m in stayed:
+            stayed = [m for m in active_members.get(household["pk"], []) if m[1] not in in_file]
+            for _household_id, id_number, name, _relation in stayed:
                 result.missing_members.append(
-                    f"户编号 {number}：{m['name']}（{mask_id_number(m['id_number'])}）在系统中在册，台账中没有列出"
+                    f"户编号 {number}：{name}（{mask_id_number(id_number)}）在系统中在册，台账中没有列出"
                 )
-            stayed_heads = [m for m in stayed if m["relation"] == Relation.HEAD]
+            stayed_heads = [m[2] for m in stayed if m[3] == Relation.HEAD]
             if stayed_heads and heads_in_file:
                 error(
                     rows.first_row,
                     ledger.columns.get("relation", "与户主关系"),
                     "户主",
-                    f"系统中本户的户主是{stayed_heads[0]['name']}，台账中另有户主，而{stayed_heads[0]['name']}未列出。"
+                    f"系统中本户的户主是{stayed_heads[0]}，台账中另有户主，而{stayed_heads[0]}未列出。"
                     "请先在系统中登记原户主减少（死亡、迁出等），或在台账中列出其本人。",
                 )
             values = {**rows.values, "village_id": rows.village_id}
-            diff = {f: v for f, v in values.items() if getattr(household, f) != v}
+            diff = {f: v for f, v in values.items() if household[f] != v}
             if diff:
-                plan.changed_households[household.pk] = diff
+                plan.changed_households[household["pk"]] = diff
                 result.households_updated += 1
                 if "status" in diff:
-                    plan.status_changes.append((number, household.status, diff["status"]))
+                    plan.status_changes.append((number, household["status"], diff["status"]))
                 for f, v in diff.items():
-                    name = "village" if f == "village_id" else f
-                    old = household.village.full_name if f == "village_id" else getattr(household, f)
-                    new = _village_name(lookup, v) if f == "village_id" else v
-                    changes.append(Change(number, "", _label(Household, name), _shown(f, old), _shown(f, new)))
+                    if f == "village_id":
+                        old, new, label = village_names[household[f]], village_names[v], _label(Household, "village")
+                    else:
+                        old, new, label = household[f], v, _label(Household, f)
+                    changes.append(Change(number, "", label, _shown(f, old), _shown(f, new)))
             else:
                 result.households_unchanged += 1
 
         if rows.income and any(v is not None for v in rows.income.values()):
-            existing = incomes.get(household.pk) if household is not None else None
+            existing = incomes.get(household["pk"]) if household is not None else None
             if existing is None or any(existing[k] != v for k, v in rows.income.items()):
                 plan.incomes.append((number, rows.income))
                 result.incomes_written += 1
@@ -332,10 +348,6 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
     return plan
 
 
-def _village_name(lookup: AreaLookup, village_id: int) -> str:
-    return next((f"{t} {v}" for (t, v), pk in lookup.villages.items() if pk == village_id), str(village_id))
-
-
 @transaction.atomic
 def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
     """Write the plan: all of it, or (on any failure, a lost connection included) none of it."""
@@ -344,7 +356,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
         defaults = row_defaults(Household)
         insert_rows(
             Household,
-            [{**defaults, **values} for values in plan.new_households],
+            ({**defaults, **values} for values in plan.new_households),
             history_user_id=user_id,
             reason=REASON,
         )
@@ -367,7 +379,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
         defaults = row_defaults(Person)
         insert_rows(
             Person,
-            [{**defaults, **values, "household_id": pk_of[number]} for number, values in plan.new_persons],
+            ({**defaults, **values, "household_id": pk_of[number]} for number, values in plan.new_persons),
             history_user_id=user_id,
             reason=REASON,
         )
@@ -376,7 +388,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
         defaults = row_defaults(HouseholdStatusChange)
         insert_rows(
             HouseholdStatusChange,
-            [
+            (
                 {
                     **defaults,
                     "household_id": pk_of[number],
@@ -386,7 +398,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
                     "actor_id": user_id,
                 }
                 for number, old, new in plan.status_changes
-            ],
+            ),
         )
 
     if plan.incomes:

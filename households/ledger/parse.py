@@ -170,6 +170,16 @@ def _attempt(convert: Callable[[str], Any], text: str) -> Any:
         return exc
 
 
+def _convert(cache: dict[str, Any] | None, convert: Callable[[str], Any], text: str) -> Any:
+    """`convert(text)` through the column's cache; a bad value comes back as its _BadValueError."""
+    if cache is None:
+        return _attempt(convert, text)
+    result = cache.get(text, _MISSING)
+    if result is _MISSING:
+        result = cache[text] = _attempt(convert, text)
+    return result
+
+
 def _name(text: str) -> str:
     if len(text) > 30:
         raise _BadValueError("姓名不能超过 30 个字。")
@@ -211,18 +221,11 @@ class _Reader:
         } - {"name", "number", "national_number"}
 
     def value(self, key: str, text: str) -> Any:
-        if key in self.cacheable:
-            cache = self.cache[key]
-            if text not in cache:
-                try:
-                    cache[text] = self.convert[key](text)
-                except _BadValueError as exc:
-                    cache[text] = exc
-            result = cache[text]
-            if isinstance(result, _BadValueError):
-                raise result
-            return result
-        return self.convert[key](text)
+        """The converted value; raises _BadValueError for a value the column does not accept."""
+        result = _convert(self.cache[key] if key in self.cacheable else None, self.convert[key], text)
+        if result.__class__ is _BadValueError:
+            raise result
+        return result
 
 
 def _shown(key: str, cell: object, text: str) -> str:
@@ -272,7 +275,9 @@ def parse_ledger(
     reader = _Reader(columns)
     errors: list[RowError] = []
     households: dict[str, HouseholdRows] = {}
-    household_cells: dict[str, dict[str, list[tuple[int, Any, str]]]] = defaultdict(lambda: defaultdict(list))
+    # Per household, its non-blank household-level cells as (key, row, value, text): one flat list keeps a
+    # 100,000-person ledger well within memory.
+    household_cells: dict[str, list[tuple[str, int, Any, str]]] = defaultdict(list)
     seen_ids: dict[str, int] = {}
     blank = totals = 0
     person_specs = [
@@ -301,7 +306,7 @@ def parse_ledger(
 
     def text_of(cell: object) -> str:
         text = _text(cell)
-        if cell.__class__ is str:
+        if cell.__class__ is str and len(cell) <= 12:  # ID numbers and other unique long strings never repeat
             text_cache[cell] = text
         return text
 
@@ -393,12 +398,7 @@ def parse_ledger(
                 else:
                     values[field_name] = blank_value
                 continue
-            if cache is not None:
-                value = cache.get(text, _MISSING)
-                if value is _MISSING:
-                    value = cache[text] = _attempt(convert, text)
-            else:
-                value = _attempt(convert, text)
+            value = _convert(cache, convert, text)
             if value.__class__ is _BadValueError:
                 error(excel_row, key, row[position], text, str(value))
                 row_ok = False
@@ -428,10 +428,13 @@ def parse_ledger(
             except _BadValueError as exc:
                 error(excel_row, key, row[position], text, str(exc))
                 continue
-            cells_of_household[key].append((excel_row, value, text))
+            cells_of_household.append((key, excel_row, value, text))
 
     for number, household in households.items():
-        _check_household(household, household_cells[number], household_keys, names, areas, today, errors)
+        cells: dict[str, list[tuple[int, Any, str]]] = defaultdict(list)
+        for key, row_number, value, text in household_cells.pop(number, ()):
+            cells[key].append((row_number, value, text))
+        _check_household(household, cells, household_keys, names, areas, today, errors)
         household.persons = [p for p in household.persons if not p.values.get("_bad")]
 
     errors.sort(key=lambda e: (e.row, e.column))

@@ -63,6 +63,11 @@ def test_a_clean_ledger_imports(tmp_path: Path, areas: dict[str, Area]) -> None:
     assert (h1.village.name, h1.attribute, h1.registration_year, h1.safe_water) == ("商家村", "一般贫困户", 2015, True)
     assert h1.members.count() == 2
     assert h1.status_changes.get().to_status == HouseholdStatus.IN_POVERTY
+    # Blank text is stored as "" and an unknown yes/no as NULL, as the forms store them (the COPY path too).
+    wife = h1.members.get(name="李秀英")
+    assert (wife.education, wife.critical_illness_insurance, wife.taught_at_home) == ("", None, False)
+    assert (h1.natural_village, h1.dilapidated) == ("", None)
+    assert wife.history.get().history_type == "+"
     income = h1.incomes.get(year=2025)
     assert (income.wage, income.transfer, income.per_capita_given) == (Decimal(6000), Decimal(1200), None)
     h3 = Household.objects.get(number="H003")
