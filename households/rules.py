@@ -4,7 +4,9 @@ The pages and the nightly job call these same functions.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 CENT = Decimal("0.01")
 
@@ -52,3 +54,243 @@ def per_capita_income(income: IncomeFacts, *, members: int) -> Decimal | None:
     if members <= 0:
         return None
     return (total / members).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ---- Rule 1: the standard of the year -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standard:
+    """市定扶贫标准 and the rural 低保 line of one year, yuan per person (两线合一) — plan ch. 2 §3, ch. 8."""
+
+    year: int
+    poverty_line: Decimal
+    dibao_line: Decimal
+
+
+def assessment_date(year: int, *, today: date) -> date:
+    """The date a year is assessed on: 31 December of the year, or today while the year is running (DESIGN §5)."""
+    return min(date(year, 12, 31), today)
+
+
+def age_on(birth: date, on: date) -> int:
+    """Whole years of age on a date."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+# ---- Rule 3: 两不愁三保障 -----------------------------------------------------------------------------------
+
+COMPULSORY_AGES = (6, 15)  # 义务教育: members aged 6 to 15 on the assessment date
+OUT_OF_SCHOOL = frozenset({"辍学", "非在校生"})
+SEVERE_DISABILITY = frozenset({"一级", "二级"})  # 重度: may be taught at home (送教上门)
+SAFE_HOUSE_GRADES = frozenset({"A", "B"})
+UNSAFE_HOUSE_GRADES = frozenset({"C", "D"})
+
+
+class Gap(StrEnum):
+    """The named gaps of the exit standard (DESIGN §5 rule 4), in the order they are reported."""
+
+    INCOME = "收入"
+    FOOD = "不愁吃"
+    CLOTHING = "不愁穿"
+    EDUCATION = "义务教育"
+    MEDICAL = "基本医疗"
+    HOUSING = "住房安全"
+    WATER = "饮水安全"
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What the rules need of one member still in the household."""
+
+    name: str
+    birth_date: date
+    school_status: str = ""
+    disability_grade: str = ""
+    taught_at_home: bool = False
+    medical_insurance: bool | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """What the rules need of one household; None means the fact was not recorded."""
+
+    members: tuple[MemberFacts, ...]
+    income: IncomeFacts | None = None
+    enough_food: bool | None = None
+    enough_clothing: bool | None = None
+    house_grade: str = ""
+    dilapidated: bool | None = None
+    retrofit_accepted: bool = False  # fed by the housing records when they exist
+    safe_water: bool | None = None
+    exited: bool = False  # status 已脱贫
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One unmet requirement: which gap, and the words that explain it ("张三，10 岁，辍学")."""
+
+    gap: Gap
+    detail: str
+
+
+NOT_RECORDED = "未填写"
+
+
+def food_and_clothing(facts: HouseholdFacts) -> list[Shortfall]:
+    """不愁吃、不愁穿 — plan ch. 2 §3. Recorded facts; blank counts as met (FORMAT.md)."""
+    found = []
+    if facts.enough_food is False:
+        found.append(Shortfall(Gap.FOOD, "愁吃"))
+    if facts.enough_clothing is False:
+        found.append(Shortfall(Gap.CLOTHING, "愁穿"))
+    return found
+
+
+def compulsory_education(facts: HouseholdFacts, *, as_of: date) -> list[Shortfall]:
+    """义务教育有保障 — plan ch. 2 §3, ch. 5 §2: no member aged 6–15 on the assessment date is out of school
+    (辍学 or 非在校生), unless a severe disability has them taught at home (送教上门). A school-age member
+    without a school status is not met: 未填写."""
+    found = []
+    low, high = COMPULSORY_AGES
+    for m in facts.members:
+        age = age_on(m.birth_date, as_of)
+        if not low <= age <= high:
+            continue
+        if m.taught_at_home and m.disability_grade in SEVERE_DISABILITY:
+            continue
+        if not m.school_status:
+            found.append(Shortfall(Gap.EDUCATION, f"{m.name}，{age} 岁，在校情况{NOT_RECORDED}"))
+        elif m.school_status in OUT_OF_SCHOOL:
+            found.append(Shortfall(Gap.EDUCATION, f"{m.name}，{age} 岁，{m.school_status}"))
+    return found
+
+
+def basic_medical(facts: HouseholdFacts) -> list[Shortfall]:
+    """基本医疗有保障 — plan ch. 2 §3, ch. 6: every member is in the basic medical insurance."""
+    found = []
+    for m in facts.members:
+        if m.medical_insurance is False:
+            found.append(Shortfall(Gap.MEDICAL, f"{m.name}未参加基本医疗保险"))
+        elif m.medical_insurance is None:
+            found.append(Shortfall(Gap.MEDICAL, f"{m.name}参保情况{NOT_RECORDED}"))
+    return found
+
+
+def housing_safety(facts: HouseholdFacts) -> list[Shortfall]:
+    """住房安全有保障 — plan ch. 2 §3, ch. 7: house grade A/B (or 危房户 否), or a retrofit accepted."""
+    if facts.retrofit_accepted or facts.house_grade in SAFE_HOUSE_GRADES:
+        return []
+    if facts.house_grade in UNSAFE_HOUSE_GRADES:
+        return [Shortfall(Gap.HOUSING, f"{facts.house_grade} 级危房，未改造验收")]
+    if facts.dilapidated is False:
+        return []
+    if facts.dilapidated is True:
+        return [Shortfall(Gap.HOUSING, "危房户，未改造验收")]
+    return [Shortfall(Gap.HOUSING, f"住房安全等级{NOT_RECORDED}")]
+
+
+def drinking_water(facts: HouseholdFacts) -> list[Shortfall]:
+    """饮水安全 — plan ch. 11 (DESIGN §5 rule 3)."""
+    if facts.safe_water is True:
+        return []
+    if facts.safe_water is False:
+        return [Shortfall(Gap.WATER, "未解决安全饮用水")]
+    return [Shortfall(Gap.WATER, f"饮水情况{NOT_RECORDED}")]
+
+
+def guarantees(facts: HouseholdFacts, *, as_of: date) -> list[Shortfall]:
+    """Every unmet guarantee of 两不愁三保障 plus 饮水安全, in the order of the Gap enum."""
+    return [
+        *food_and_clothing(facts),
+        *compulsory_education(facts, as_of=as_of),
+        *basic_medical(facts),
+        *housing_safety(facts),
+        *drinking_water(facts),
+    ]
+
+
+# ---- Rules 4–6: exit standard, income band, return-to-poverty watch ---------------------------------------
+
+
+class IncomeBand(StrEnum):
+    """Per-capita income against the 低保 line — plan ch. 6 §2 (低保边缘 100–150%, 低收入 150–200%)."""
+
+    BELOW_DIBAO = "低保标准以下"
+    DIBAO_EDGE = "低保边缘"
+    LOW_INCOME = "低收入"
+    GENERAL = "一般"
+
+
+def income_band(per_capita: Decimal, *, dibao_line: Decimal) -> IncomeBand:
+    """Under 100% of the 低保 line; from 100% to under 150%; from 150% to under 200%; from 200% (rule 5)."""
+    if per_capita < dibao_line:
+        return IncomeBand.BELOW_DIBAO
+    if per_capita < dibao_line * Decimal("1.5"):
+        return IncomeBand.DIBAO_EDGE
+    if per_capita < dibao_line * 2:
+        return IncomeBand.LOW_INCOME
+    return IncomeBand.GENERAL
+
+
+WATCH_FACTOR = Decimal("1.5")  # plan ch. 12 §2 五: an exited household under 1.5× the line is watched
+
+
+@dataclass(frozen=True)
+class Assessment:
+    per_capita: Decimal | None
+    band: IncomeBand | None
+    shortfalls: tuple[Shortfall, ...]
+    meets_standard: bool
+    watch: bool
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        """The distinct gap names, in the order of the Gap enum."""
+        present = {s.gap for s in self.shortfalls}
+        return tuple(g for g in Gap if g in present)
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.0f}" if value == value.to_integral() else f"{value:,.2f}"
+
+
+def assess(facts: HouseholdFacts, *, standard: Standard | None, as_of: date) -> Assessment:
+    """The exit standard — plan ch. 2 §3: per-capita net income *strictly above* the year's line ("稳定超过")
+    and every guarantee met (rule 4); the income band (rule 5); and, for an exited household, the
+    return-to-poverty watch: income back under 1.5× the line, or a guarantee lost (rule 6)."""
+    members = len(facts.members)
+    per_capita = per_capita_income(facts.income, members=members) if facts.income else None
+    shortfalls: list[Shortfall] = []
+    if standard is None:
+        shortfalls.append(Shortfall(Gap.INCOME, f"未设定 {as_of.year} 年扶贫标准"))
+    elif per_capita is None:
+        shortfalls.append(Shortfall(Gap.INCOME, f"收入{NOT_RECORDED}"))
+    elif per_capita <= standard.poverty_line:
+        shortfalls.append(Shortfall(Gap.INCOME, f"人均 {_yuan(per_capita)} 元，标准 {_yuan(standard.poverty_line)} 元"))
+    unmet = guarantees(facts, as_of=as_of)
+    shortfalls.extend(unmet)
+    band = income_band(per_capita, dibao_line=standard.dibao_line) if standard and per_capita is not None else None
+    watch = facts.exited and (
+        bool(unmet) or per_capita is None or standard is None or per_capita < standard.poverty_line * WATCH_FACTOR
+    )
+    order = list(Gap)
+    shortfalls.sort(key=lambda s: order.index(s.gap))
+    return Assessment(
+        per_capita=per_capita,
+        band=band,
+        shortfalls=tuple(shortfalls),
+        meets_standard=not shortfalls,
+        watch=watch,
+    )
+
+
+def explain(assessment: Assessment) -> str:
+    """The verdict in words: "未达到脱贫标准：收入（人均 3,000 元，标准 3,609 元）；义务教育（张三，10 岁，辍学）"."""
+    if assessment.meets_standard:
+        return "达到脱贫标准"
+    parts = []
+    for gap in assessment.gaps:
+        details = "；".join(s.detail for s in assessment.shortfalls if s.gap == gap)
+        parts.append(f"{gap}（{details}）")
+    return "未达到脱贫标准：" + "；".join(parts)

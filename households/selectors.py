@@ -1,7 +1,7 @@
 """Reads of the registry. Every one starts from the user's scope (accounts.selectors.areas_in_scope)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -82,10 +82,6 @@ class ChangeEntry:
     who: str
     what: str
     reason: str
-
-
-def age_on(birth: date, on: date) -> int:
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
 def household_incomes(household: Household, *, members: int) -> list[IncomeRow]:

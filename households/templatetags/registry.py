@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from households.idnumber import mask_id_number
 from households.phone import mask_phone
-from households.selectors import age_on
+from households.rules import age_on
 
 register = template.Library()
 
