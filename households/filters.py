@@ -10,7 +10,9 @@ from accounts.selectors import towns_in_scope, villages_in_scope
 
 from .forms import style_fields, village_label
 from .idnumber import normalise_id_number
-from .models import Household, HouseholdAttribute, HouseholdStatus, Person, PovertyCause
+from .models import Household, HouseholdAssessment, HouseholdAttribute, HouseholdStatus, Person, PovertyCause
+from .rules import Gap, IncomeBand
+from .selectors import default_year
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -25,9 +27,28 @@ class HouseholdFilter(django_filters.FilterSet):
         label=_("致贫原因"), choices=PovertyCause.choices, empty_label=_("全部原因")
     )
 
+    meets = django_filters.ChoiceFilter(
+        label=_("达到脱贫标准"),
+        choices=[("yes", _("是")), ("no", _("否"))],
+        empty_label=_("全部"),
+        method="by_assessment",
+    )
+    gap = django_filters.ChoiceFilter(
+        label=_("未达标项"), choices=[(g.value, g.value) for g in Gap], empty_label=_("全部"), method="by_assessment"
+    )
+    band = django_filters.ChoiceFilter(
+        label=_("收入档次"),
+        choices=[(b.value, b.value) for b in IncomeBand],
+        empty_label=_("全部"),
+        method="by_assessment",
+    )
+    watch = django_filters.ChoiceFilter(
+        label=_("返贫监测"), choices=[("yes", _("是"))], empty_label=_("全部"), method="by_assessment"
+    )
+
     class Meta:
         model = Household
-        fields = ["q", "town", "village", "status", "attribute", "main_cause"]
+        fields = ["q", "town", "village", "status", "attribute", "main_cause", "meets", "gap", "band", "watch"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,3 +68,14 @@ class HouseholdFilter(django_filters.FilterSet):
         if len(term) == 18:
             return queryset.filter(Exists(members.filter(id_number=term)))
         return queryset.filter(Q(number__icontains=term) | Exists(members.filter(name__contains=value.strip())))
+
+    def by_assessment(self, queryset: QuerySet[Household], name: str, value: str) -> QuerySet[Household]:
+        """Filter on the stored assessment of the default year (what the nightly recompute last found)."""
+        stored = HouseholdAssessment.objects.filter(household=OuterRef("pk"), year=default_year())
+        condition = {
+            "meets": {"meets_standard": value == "yes"},
+            "gap": {"gaps__contains": value},
+            "band": {"band": value},
+            "watch": {"watch": True},
+        }[name]
+        return queryset.filter(Exists(stored.filter(**condition)))

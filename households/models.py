@@ -398,3 +398,61 @@ class LedgerImport(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+
+
+class HouseholdAssessment(models.Model):
+    """A household's assessment against the exit standard for one year, as the recompute last found it
+    (DESIGN §5 rules 2–6). The list filters and dashboards read this; the household page computes live."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属户"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    per_capita = models.DecimalField(_("人均纯收入(计算)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    band = models.CharField(_("收入档次"), max_length=10, blank=True)
+    gaps = models.CharField(_("未达标项"), max_length=60, blank=True, help_text=_("以“、”分隔"))
+    meets_standard = models.BooleanField(_("达到脱贫标准"), default=False)
+    watch = models.BooleanField(_("返贫监测"), default=False)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("脱贫标准评估")
+        verbose_name_plural = _("脱贫标准评估")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="assessment_one_per_household_year"),
+        ]
+        indexes = [
+            # The registry list's filters: meets / gap / band / watch within one year.
+            models.Index(fields=["year", "meets_standard"], name="assessment_year_meets"),
+            models.Index(fields=["year", "watch"], name="assessment_year_watch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.year}"
+
+
+class RecomputeRun(models.Model):
+    """One run of the recompute (nightly or by hand): when, how many assessed and changed, errors."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    trigger = models.CharField(_("触发方式"), max_length=20)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("开始"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    assessed = models.PositiveIntegerField(_("评估户数"), default=0)
+    changed = models.PositiveIntegerField(_("变化户数"), default=0)
+    errors = models.PositiveIntegerField(_("错误数"), default=0)
+    error_text = models.TextField(_("错误信息"), blank=True)
+
+    class Meta:
+        verbose_name = _("状态重算记录")
+        verbose_name_plural = _("状态重算记录")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_status_display()} {self.started_at:%Y-%m-%d %H:%M}"

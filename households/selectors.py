@@ -6,12 +6,30 @@ from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
 
-from .models import Household, HouseholdStatus, LedgerImport, Person, Relation
-from .rules import IncomeFacts, net_income, per_capita_income
+from .models import Household, HouseholdIncome, HouseholdStatus, LedgerImport, Person, PovertyStandard, Relation
+from .rules import (
+    Assessment,
+    HouseholdFacts,
+    IncomeFacts,
+    MemberFacts,
+    Standard,
+    assess,
+    assessment_date,
+    explain,
+    net_income,
+    per_capita_income,
+)
+
+
+def default_year() -> int:
+    """The year assessed, imported and exported by default: last year, whose incomes are the ones known now
+    (DESIGN §9)."""
+    return timezone.localdate().year - 1
 
 
 def household_queryset(user: User) -> QuerySet[Household]:
@@ -164,3 +182,66 @@ def import_jobs(user: User) -> QuerySet[LedgerImport]:
 def access_import(user: User, pk: int) -> LedgerImport:
     """One import job for its page; someone else's (unless district office) is a 404."""
     return get_object_or_404(import_jobs(user), pk=pk)
+
+
+def household_facts(household_ids: list[int], *, year: int) -> dict[int, HouseholdFacts]:
+    """The rules' inputs for many households in three queries: the households, their members still in the
+    household, and the year's incomes (STYLE §4: never a query per household)."""
+    members: dict[int, list[MemberFacts]] = {pk: [] for pk in household_ids}
+    rows = (
+        Person.objects.active()
+        .filter(household_id__in=household_ids)
+        .order_by("household_id", "pk")
+        .values_list(
+            "household_id", "name", "birth_date", "school_status", "disability_grade", "taught_at_home",
+            "medical_insurance",
+        )
+    )  # fmt: skip
+    for household_id, *fields in rows:
+        members[household_id].append(MemberFacts(*fields))
+    incomes = {
+        row["household_id"]: IncomeFacts(**{k: v for k, v in row.items() if k != "household_id"})
+        for row in HouseholdIncome.objects.filter(household_id__in=household_ids, year=year).values(
+            "household_id", "wage", "business", "property_income", "transfer", "business_cost", "per_capita_given"
+        )
+    }
+    facts = {}
+    for row in Household.objects.filter(pk__in=household_ids).values(
+        "pk", "enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status"
+    ):
+        pk = row["pk"]
+        facts[pk] = HouseholdFacts(
+            members=tuple(members[pk]),
+            income=incomes.get(pk),
+            enough_food=row["enough_food"],
+            enough_clothing=row["enough_clothing"],
+            house_grade=row["house_grade"],
+            dilapidated=row["dilapidated"],
+            safe_water=row["safe_water"],
+            exited=row["status"] == HouseholdStatus.EXITED,
+        )
+    return facts
+
+
+def standards_by_year() -> dict[int, Standard]:
+    """Every year's standard (rule 1), for the rules."""
+    return {
+        s.year: Standard(year=s.year, poverty_line=s.poverty_line, dibao_line=s.dibao_line)
+        for s in PovertyStandard.objects.all()
+    }
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    year: int
+    standard: Standard | None
+    assessment: Assessment
+    words: str
+
+
+def household_assessment(household: Household, *, year: int) -> AssessmentView:
+    """The household's assessment for a year, computed now by the same rules as the nightly job."""
+    standard = standards_by_year().get(year)
+    facts = household_facts([household.pk], year=year)[household.pk]
+    result = assess(facts, standard=standard, as_of=assessment_date(year, today=timezone.localdate()))
+    return AssessmentView(year=year, standard=standard, assessment=result, words=explain(result))

@@ -25,6 +25,8 @@ from .models import Household
 from .selectors import (
     access_household,
     access_person,
+    default_year,
+    household_assessment,
     household_changes,
     household_incomes,
     household_list_rows,
@@ -69,6 +71,8 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(household.members.all())
     active = [p for p in members if p.is_active]
     user = request.user
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2013 <= int(year) <= 2100 else default_year()
     return render(
         request,
         "households/detail.html",
@@ -77,6 +81,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "members": active,
             "left_members": [p for p in members if not p.is_active],
             "incomes": household_incomes(household, members=len(active)),
+            "verdict": household_assessment(household, year=year),
             "status_changes": household.status_changes.select_related("actor"),
             "changes": household_changes(household),
             "can_change": user.has_perm("households.change_household"),

@@ -9,6 +9,7 @@ DJANGO_ALLOWED_HOSTS (checked below), DATABASE_URL (PostgreSQL) and REDIS_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,6 +98,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The schedule, defined once (DESIGN §7), in CELERY_TIMEZONE (Asia/Shanghai): the recompute at 02:00.
+CELERY_BEAT_SCHEDULE = {
+    "recompute-status-nightly": {
+        "task": "households.tasks.recompute_status_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -198,6 +198,9 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 BY_KEY = {c.key: c for c in COLUMNS}
+# The columns an export adds, computed by the rules (DESIGN §9). An import recognises and skips them, so an
+# exported ledger re-imports without "unknown column" notes; they are never read back as data.
+COMPUTED_COLUMNS = ("人均纯收入(计算)", "收入档次", "未达标项", "达到脱贫标准")
 # Words read as another allowed value (FORMAT.md: 五保贫困户 is read as 特困供养贫困户).
 SYNONYMS = {"attribute": {"五保贫困户": "特困供养贫困户"}, "house_grade": {"a": "A", "b": "B", "c": "C", "d": "D"}}
 YES = frozenset({"是", "√", "Y", "YES", "有", "1", "TRUE"})

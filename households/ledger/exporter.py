@@ -10,9 +10,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from households.models import Household, HouseholdIncome, Person, Relation
-from households.rules import IncomeFacts, per_capita_income
+from households.rules import Assessment, IncomeFacts, assess, assessment_date, per_capita_income
+from households.selectors import household_facts, standards_by_year
 
-from .columns import BY_KEY, INCOME_KEYS, Column
+from .columns import BY_KEY, COMPUTED_COLUMNS, INCOME_KEYS, Column
 from .xlsx import write_table
 
 # The columns written, in FORMAT.md's order. The cadre columns wait for the pairing records that fill them.
@@ -24,7 +25,8 @@ EXPORT_KEYS = (
     "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone",
 )  # fmt: skip
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(BY_KEY[k] for k in EXPORT_KEYS)
-HEADER = [c.name for c in EXPORT_COLUMNS]
+HEADER = [c.name for c in EXPORT_COLUMNS] + list(COMPUTED_COLUMNS)
+CHUNK = 2000  # households per round of queries
 
 
 def _cell(value: Any) -> Any:
@@ -38,43 +40,63 @@ def _cell(value: Any) -> Any:
 
 
 def ledger_rows(households: QuerySet[Household], *, year: int) -> Iterator[list[Any]]:
-    """The ledger's rows for already-scoped households, a fixed number of queries per 2,000 households."""
+    """The ledger's rows for already-scoped households, with the assessment of `year` by the rules (rule 2–4),
+    in a fixed number of queries per 2,000 households."""
     members = Person.objects.active().order_by("pk")
     incomes = HouseholdIncome.objects.filter(year=year)
-    queryset = (
-        households.select_related("village__parent__parent")
-        .prefetch_related(Prefetch("members", queryset=members), Prefetch("incomes", queryset=incomes))
-        .order_by("village__code", "number")
-    )
-    for household in queryset.iterator(chunk_size=2000):
-        people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
-        if not people:
-            continue
-        income = next(iter(household.incomes.all()), None)
-        income_values = {k: getattr(income, k) if income else None for k in INCOME_KEYS}
-        facts = IncomeFacts(**income_values, per_capita_given=income.per_capita_given if income else None)
-        per_capita = per_capita_income(facts, members=len(people))
-        village = household.village
-        shared = {
-            "county": village.parent.parent.name if village.parent.parent else "",
-            "town": village.parent.name,
-            "village": village.name,
-            "size": len(people),
-            "per_capita": per_capita,
-            **income_values,
-        }
-        for key in EXPORT_KEYS:
-            column = BY_KEY[key]
-            if column.household and column.field and key not in INCOME_KEYS:
-                shared[key] = getattr(household, column.field)
-        for person in people:
-            row = []
-            for column in EXPORT_COLUMNS:
-                if column.household:
-                    row.append(_cell(shared.get(column.key)))
-                else:
-                    row.append(_cell(getattr(person, column.field)))
-            yield row
+    standard = standards_by_year().get(year)
+    as_of = assessment_date(year, today=timezone.localdate())
+    ids = list(households.order_by("village__code", "number").values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        facts = household_facts(chunk, year=year)
+        loaded = (
+            Household.objects.filter(pk__in=chunk)
+            .select_related("village__parent__parent")
+            .prefetch_related(Prefetch("members", queryset=members), Prefetch("incomes", queryset=incomes))
+            .in_bulk()
+        )
+        for pk in chunk:
+            household = loaded[pk]
+            result = assess(facts[pk], standard=standard, as_of=as_of)
+            yield from _household_rows(household, result)
+
+
+def _household_rows(household: Household, result: Assessment) -> Iterator[list[Any]]:
+    people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
+    if not people:
+        return
+    income = next(iter(household.incomes.all()), None)
+    income_values = {k: getattr(income, k) if income else None for k in INCOME_KEYS}
+    facts = IncomeFacts(**income_values, per_capita_given=income.per_capita_given if income else None)
+    village = household.village
+    shared = {
+        "county": village.parent.parent.name if village.parent.parent else "",
+        "town": village.parent.name,
+        "village": village.name,
+        "size": len(people),
+        # The ledger's own figure, as imported; the computed one goes in 人均纯收入(计算).
+        "per_capita": per_capita_income(facts, members=len(people)),
+        **income_values,
+    }
+    for key in EXPORT_KEYS:
+        column = BY_KEY[key]
+        if column.household and column.field and key not in INCOME_KEYS:
+            shared[key] = getattr(household, column.field)
+    computed = [
+        _cell(result.per_capita),
+        str(result.band) if result.band else None,
+        "、".join(result.gaps) or None,
+        "是" if result.meets_standard else "否",
+    ]
+    for person in people:
+        row = []
+        for column in EXPORT_COLUMNS:
+            if column.household:
+                row.append(_cell(shared.get(column.key)))
+            else:
+                row.append(_cell(getattr(person, column.field)))
+        yield row + computed
 
 
 def ledger_export(path: Path, households: QuerySet[Household], *, year: int) -> int:

@@ -26,6 +26,7 @@ from households.models import (
     Person,
     Relation,
 )
+from households.selectors import default_year
 
 from .bulk import insert_rows, row_defaults
 from .columns import INCOME_KEYS
@@ -168,6 +169,10 @@ def ledger_import(
     report("写入数据库", 60)
     _write(plan, actor=actor, year=year)
     result.written = True
+    from households.tasks import recompute_status_task
+
+    # The imported households are reassessed by the same rules once the import is committed.
+    transaction.on_commit(lambda: recompute_status_task.delay(year))
     report("完成", 100)
     return result
 
@@ -440,8 +445,3 @@ def _bulk_update(model: type, changes: dict[int, dict[str, Any]], *, actor: User
                 setattr(obj, f, v)
             objects.append(obj)
     bulk_update_with_history(objects, model, fields, batch_size=BATCH, default_user=actor, default_change_reason=REASON)
-
-
-def default_year() -> int:
-    """The default income year: last year's ledger is the one filled in now (DESIGN §9)."""
-    return timezone.localdate().year - 1

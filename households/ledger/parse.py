@@ -18,9 +18,22 @@ from households.models import HouseholdStatus, Relation
 from households.phone import PhoneError, parse_phone
 from households.rules import IncomeFacts, per_capita_income
 
-from .columns import ALIASES, BY_KEY, INCOME_KEYS, NO, SYNONYMS, YES, Column, Kind, find_header, normalise_header
+from .columns import (
+    ALIASES,
+    BY_KEY,
+    COMPUTED_COLUMNS,
+    INCOME_KEYS,
+    NO,
+    SYNONYMS,
+    YES,
+    Column,
+    Kind,
+    find_header,
+    normalise_header,
+)
 
 FIRST_REGISTRATION_YEAR = 2013
+COMPUTED_HEADERS = frozenset(normalise_header(c) for c in COMPUTED_COLUMNS)
 PER_CAPITA_TOLERANCE = Decimal(1)  # FORMAT.md: a given 人均纯收入 must agree within 1 yuan
 TOTALS = ("合计", "总计", "小计")
 _HOUSEHOLD_NUMBER = re.compile(r"^[0-9A-Z-]{1,30}$")
@@ -259,7 +272,7 @@ def parse_ledger(
         label = str(cell or "").strip()
         column = ALIASES.get(normalise_header(cell))
         if column is None:
-            if label:
+            if label and normalise_header(label) not in COMPUTED_HEADERS:
                 unknown.append(label)
             continue
         if column.key in positions:

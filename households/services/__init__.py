@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Area, User
 from accounts.selectors import villages_in_scope
-
-from .idnumber import mask_id_number
-from .models import (
+from households.idnumber import mask_id_number
+from households.models import (
     Household,
     HouseholdIncome,
     HouseholdStatus,
@@ -102,6 +101,16 @@ def _check_members(*, household: Household | None, members: list[dict[str, Any]]
         )
 
 
+def _reassess_after_commit(household: Household) -> None:
+    """Once the change is committed, reassess the household by the rules (DESIGN §5, the same as the nightly job)."""
+    from households.selectors import default_year
+    from households.tasks import reassess_households_task
+
+    year = default_year()
+    pk = household.pk
+    transaction.on_commit(lambda: reassess_households_task.delay([pk], year))
+
+
 def _record_history(obj: Household | Person | HouseholdIncome, *, actor: User, reason: str) -> None:
     # django-simple-history reads these when the object is saved.
     obj._history_user = actor
@@ -149,6 +158,7 @@ def household_create(*, actor: User, data: dict[str, Any], members: list[dict[st
         reason="建档立卡" if status == HouseholdStatus.IN_POVERTY else _backfill_reason(status, exit_year),
         actor=actor,
     )
+    _reassess_after_commit(household)
     return household
 
 
@@ -198,6 +208,7 @@ def household_update(
     for m in members:
         if not m.get("pk"):
             _person_from(m, household=household, actor=actor, reason="新增成员").save()
+    _reassess_after_commit(household)
     return household
 
 
@@ -211,6 +222,7 @@ def person_add(*, actor: User, household: Household, data: dict[str, Any]) -> Pe
     _check_members(household=household, members=[*members, data])
     person = _person_from(data, household=household, actor=actor, reason="新增成员")
     person.save()
+    _reassess_after_commit(household)
     return person
 
 
@@ -258,6 +270,7 @@ def person_leave(
             reason=f"全部成员已减少（最后一名成员{person.name}{reason}）",
             check_transition=False,
         )
+    _reassess_after_commit(household)
     return person
 
 
@@ -289,6 +302,7 @@ def household_change_status(
     HouseholdStatusChange.objects.create(
         household=household, from_status=from_status, to_status=to_status, reason=reason, actor=actor
     )
+    _reassess_after_commit(household)
     return household
 
 
@@ -308,6 +322,7 @@ def income_set(*, actor: User, household: Household, year: int, data: dict[str, 
             setattr(income, f, v)
     _record_history(income, actor=actor, reason=f"{year} 年收入")
     income.save()
+    _reassess_after_commit(household)
     return income
 
 

@@ -1,0 +1,187 @@
+"""The recompute (service, command, schedule) and where its results show: the page, the filters, the export."""
+
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.test import Client
+from openpyxl import load_workbook
+
+from accounts.models import Area, User
+from households.models import HouseholdAssessment, RecomputeRun, Relation
+from households.selectors import default_year
+from households.services import income_set, standard_set
+from households.services.assessment import LOCK_KEY, assessments_recompute
+from wenchanghu.celery import app as celery_app
+
+from .factories import make_household, member
+
+YEAR = default_year()
+
+
+@pytest.fixture
+def standard(db: None) -> None:
+    standard_set(year=YEAR, poverty_line=Decimal(3609), dibao_line=Decimal(4800))
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+def insured(name: str, relation: str = Relation.HEAD, **fields: object) -> dict:
+    return member(name, relation, medical_insurance=True, **fields)
+
+
+@pytest.fixture
+def three(areas: dict[str, Area], dora: User, standard: None) -> dict[str, object]:
+    """Three households: one meets the standard, one is poor, one exited and slipping (watched)."""
+    good = make_household(
+        village=areas["商家村"], actor=dora, number="R1", house_grade="A", safe_water=True,
+        members=[insured("甲"), insured("乙", Relation.SPOUSE, male=False)],
+    )  # fmt: skip
+    income_set(actor=dora, household=good, year=YEAR, data={"wage": Decimal(20000)})
+    poor = make_household(
+        village=areas["商家村"], actor=dora, number="R2", house_grade="D", safe_water=True,
+        members=[insured("丙"), insured("丁", Relation.SON, birth=date(YEAR - 10, 1, 1), school_status="辍学")],
+    )  # fmt: skip
+    income_set(actor=dora, household=poor, year=YEAR, data={"wage": Decimal(6000)})
+    slipping = make_household(
+        village=areas["萌水村"], actor=dora, number="R3", house_grade="B", safe_water=True, status="已脱贫", exit_year=2017,
+        members=[insured("戊")],
+    )  # fmt: skip
+    income_set(actor=dora, household=slipping, year=YEAR, data={"wage": Decimal(5000)})
+    return {"good": good, "poor": poor, "slipping": slipping}
+
+
+def stored(number: str) -> HouseholdAssessment:
+    return HouseholdAssessment.objects.get(household__number=number, year=YEAR)
+
+
+def test_recompute_stores_every_verdict(three: dict) -> None:
+    result = assessments_recompute(year=YEAR)
+    assert (result.assessed, result.created, result.changed) == (3, 3, 0)
+    good, poor, slipping = stored("R1"), stored("R2"), stored("R3")
+    assert (good.meets_standard, good.gaps, good.per_capita, good.band) == (True, "", Decimal(10000), "一般")
+    assert (poor.meets_standard, poor.gaps, poor.per_capita, poor.band) == (
+        False,
+        "收入、义务教育、住房安全",
+        Decimal(3000),
+        "低保标准以下",
+    )
+    assert (slipping.meets_standard, slipping.watch) == (True, True)
+
+
+def test_recompute_is_idempotent_and_writes_only_what_changed(three: dict, dora: User) -> None:
+    assessments_recompute(year=YEAR)
+    first = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.all()}
+    again = assessments_recompute(year=YEAR)
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 3)
+    income_set(actor=dora, household=three["poor"], year=YEAR, data={"wage": Decimal(60000)})
+    third = assessments_recompute(year=YEAR)
+    assert (third.changed, third.unchanged) == (1, 2)
+    after = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.all()}
+    assert after[three["good"].pk] == first[three["good"].pk]
+    assert after[three["poor"].pk] != first[three["poor"].pk]
+    assert stored("R2").gaps == "义务教育、住房安全"
+
+
+def test_recompute_reads_a_fixed_number_of_queries(three: dict, django_assert_num_queries: object) -> None:
+    assessments_recompute(year=YEAR)
+    # standards, household ids, then per chunk: members, incomes, households, stored assessments.
+    with django_assert_num_queries(6):
+        assessments_recompute(year=YEAR)
+
+
+def test_dry_run_writes_nothing(three: dict) -> None:
+    result = assessments_recompute(year=YEAR, dry_run=True)
+    assert result.created == 3
+    assert not HouseholdAssessment.objects.exists()
+
+
+def test_command_records_the_run(three: dict) -> None:
+    out = io.StringIO()
+    call_command("recompute_status", "--year", str(YEAR), stdout=out)
+    assert f"{YEAR} 年状态重算完成：评估 3 户，变化 3 户。" in out.getvalue()
+    run = RecomputeRun.objects.get()
+    assert (run.status, run.assessed, run.changed, run.trigger) == ("done", 3, 3, "command")
+    assert run.finished_at is not None
+    call_command("recompute_status", "--year", str(YEAR), stdout=out)
+    assert RecomputeRun.objects.first().changed == 0
+
+
+def test_command_refuses_to_overlap(three: dict) -> None:
+    cache.add(LOCK_KEY, "another", 60)
+    try:
+        with pytest.raises(CommandError, match="另一次状态重算正在运行"):
+            call_command("recompute_status", "--year", str(YEAR))
+    finally:
+        cache.delete(LOCK_KEY)
+    assert not RecomputeRun.objects.exists()
+
+
+def test_the_schedule_is_two_in_the_morning_shanghai_time() -> None:
+    entry = settings.CELERY_BEAT_SCHEDULE["recompute-status-nightly"]
+    assert entry["task"] == "households.tasks.recompute_status_task"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {0})
+    assert settings.CELERY_TIMEZONE == "Asia/Shanghai"
+    assert entry["task"] in celery_app.tasks
+
+
+def test_an_edit_in_the_browser_is_reassessed_at_once(
+    client: Client, three: dict, alice: User, eager: None, django_capture_on_commit_callbacks: object
+) -> None:
+    assessments_recompute(year=YEAR)
+    poor = three["poor"]
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/households/{poor.pk}/income/", {"year": str(YEAR), "wage": "50000"})
+    assert response.status_code == 302
+    assert stored("R2").gaps == "义务教育、住房安全"
+
+
+def test_the_household_page_explains_the_verdict(client: Client, three: dict, alice: User) -> None:
+    client.force_login(alice)
+    body = client.get(f"/households/{three['poor'].pk}/").content.decode()
+    assert "未达到脱贫标准：收入（人均 3,000 元，标准 3,609 元）；义务教育（丁，" in body
+    assert "辍学）；住房安全（D 级危房，未改造验收）" in body
+    assert "达到脱贫标准" in client.get(f"/households/{three['good'].pk}/").content.decode()
+
+
+def test_list_filters_on_the_stored_assessment(client: Client, three: dict, dora: User) -> None:
+    assessments_recompute(year=YEAR)
+    client.force_login(dora)
+
+    def numbers(**query: str) -> set[str]:
+        return {h.number for h in client.get("/households/", query).context["page"]}
+
+    assert numbers(meets="yes") == {"R1", "R3"}
+    assert numbers(meets="no") == {"R2"}
+    assert numbers(gap="义务教育") == {"R2"}
+    assert numbers(band="一般") == {"R1"}
+    assert numbers(watch="yes") == {"R3"}
+
+
+def test_the_export_adds_the_computed_columns(tmp_path: Path, three: dict) -> None:
+    path = tmp_path / "out.xlsx"
+    call_command("export_ledger", str(path), "--year", str(YEAR), stdout=io.StringIO())
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    header = rows[1]
+    assert header[-4:] == ("人均纯收入(计算)", "收入档次", "未达标项", "达到脱贫标准")
+    by_number = {r[header.index("户编号")]: r[-4:] for r in rows[2:]}
+    assert by_number["R1"] == (10000, "一般", None, "是")
+    assert by_number["R2"] == (3000, "低保标准以下", "收入、义务教育、住房安全", "否")
+    # ... and an export still re-imports unchanged, the computed columns skipped without a word.
+    out = io.StringIO()
+    call_command("import_ledger", str(path), "--year", str(YEAR), stdout=out)
+    assert "不认识的列" not in out.getvalue()
+    assert "更新 0" in out.getvalue()
