@@ -456,3 +456,75 @@ class RecomputeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_status_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ExitStage(models.TextChoices):
+    """The exit procedure (贫困户退出, DESIGN §6), in order."""
+
+    PROPOSED = "proposed", _("已提出（民主评议）")
+    VERIFIED = "verified", _("村和工作组已核实")
+    CONFIRMED = "confirmed", _("农户已确认")
+    PUBLICIZING = "publicizing", _("公示中")
+    APPROVED = "approved", _("已批准销号")
+    REJECTED = "rejected", _("已退回")
+
+
+OPEN_EXIT_STAGES = (ExitStage.PROPOSED, ExitStage.VERIFIED, ExitStage.CONFIRMED, ExitStage.PUBLICIZING)
+
+
+class ExitCase(models.Model):
+    """One household's way out of poverty, step by step; at most one open case per household."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属户"), on_delete=models.PROTECT, related_name="exit_cases"
+    )
+    stage = models.CharField(_("环节"), max_length=12, choices=ExitStage.choices, default=ExitStage.PROPOSED)
+    deliberation_date = models.DateField(_("民主评议日期"))
+    attendance = models.PositiveSmallIntegerField(_("参会人数"))
+    publicity_start = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_end = models.DateField(_("公示结束"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退出程序")
+        verbose_name_plural = _("退出程序")
+        ordering = ["-created_at"]
+        permissions = [
+            ("propose_exit", _("可提出贫困户退出并办理村级环节")),
+            ("approve_exit", _("可批准贫困户退出（销号）")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(stage__in=["proposed", "verified", "confirmed", "publicizing"]),
+                name="exitcase_one_open_per_household",
+                violation_error_message=_("该户已有一个进行中的退出程序。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_stage_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_EXIT_STAGES
+
+
+class ExitStep(models.Model):
+    """What was done in an exit case: who, when, and the note or reason."""
+
+    case = models.ForeignKey(ExitCase, verbose_name=_("退出程序"), on_delete=models.PROTECT, related_name="steps")
+    action = models.CharField(_("事项"), max_length=20)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退出程序记录")
+        verbose_name_plural = _("退出程序记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}：{self.action}"

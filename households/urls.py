@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exit_views, views
 from .ledger import views as ledger_views
 
 app_name = "households"
@@ -19,5 +19,10 @@ urlpatterns = [
     path("<int:pk>/status/", views.household_status_view, name="status"),
     path("<int:pk>/income/", views.income_edit_view, name="income"),
     path("<int:pk>/members/add/", views.person_add_view, name="person_add"),
+    path("<int:pk>/exit/", exit_views.exit_view, name="exit"),
+    path("<int:pk>/exit/propose/", exit_views.exit_propose_view, name="exit_propose"),
+    path("<int:pk>/exit/<slug:action>/", exit_views.exit_action_view, name="exit_action"),
+    path("recompute/", exit_views.recompute_runs_view, name="recompute_runs"),
+    path("publicity/<int:village_pk>/", exit_views.publicity_list_view, name="publicity"),
     path("<int:pk>/members/<int:person_pk>/leave/", views.person_leave_view, name="person_leave"),
 ]

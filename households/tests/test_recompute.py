@@ -185,3 +185,24 @@ def test_the_export_adds_the_computed_columns(tmp_path: Path, three: dict) -> No
     call_command("import_ledger", str(path), "--year", str(YEAR), stdout=out)
     assert "不认识的列" not in out.getvalue()
     assert "更新 0" in out.getvalue()
+
+
+def test_the_district_sees_the_runs(client: Client, three: dict, dora: User, alice: User) -> None:
+    call_command("recompute_status", "--year", str(YEAR), stdout=io.StringIO())
+    client.force_login(dora)
+    body = client.get("/households/recompute/").content.decode()
+    assert "已评估 3 户，其中达到脱贫标准 2 户，返贫监测 1 户" in body
+    assert "command" in body
+    client.force_login(alice)
+    assert client.get("/households/recompute/").status_code == 403
+    assert client.put("/households/recompute/").status_code in (403, 405)
+
+
+def test_the_district_queues_a_run(
+    client: Client, three: dict, dora: User, eager: None, django_capture_on_commit_callbacks: object
+) -> None:
+    client.force_login(dora)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/households/recompute/").status_code == 302
+    assert RecomputeRun.objects.get().assessed == 3
+    assert client.delete("/households/recompute/").status_code == 405

@@ -1,0 +1,200 @@
+"""The exit procedure's pages (a household's case, a village's 公示名单) and the recompute runs page."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import villages_in_scope
+
+from .forms import StyledForm, village_label
+from .models import OPEN_EXIT_STAGES, ExitCase, ExitStage, HouseholdAssessment, RecomputeRun
+from .selectors import access_household, default_year, household_assessment, household_queryset
+from .services import exit as steps
+
+
+class ProposeForm(StyledForm, forms.Form):
+    deliberation_date = forms.DateField(label=_("民主评议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendance = forms.IntegerField(label=_("参会人数"), min_value=1)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+
+class NoteForm(StyledForm, forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+
+class PublicityForm(StyledForm, forms.Form):
+    start = forms.DateField(label=_("公示开始"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("公示结束"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("至少 7 天"))
+
+
+class ObjectionForm(StyledForm, forms.Form):
+    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(label=_("异议内容"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("退回原因"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# action → (form, the stages it applies to, the permission, the service call, the button's words)
+ACTIONS: dict[str, tuple[type[forms.Form], tuple[str, ...], str, Callable[..., Any], str]] = {
+    "verify": (NoteForm, (ExitStage.PROPOSED,), "households.propose_exit", steps.exit_verify, _("村和工作组核实")),
+    "confirm": (NoteForm, (ExitStage.VERIFIED,), "households.propose_exit", steps.exit_confirm, _("农户已确认")),
+    "publicize": (
+        PublicityForm,
+        (ExitStage.CONFIRMED,),
+        "households.propose_exit",
+        steps.exit_publicize,
+        _("开始公示"),
+    ),
+    "object": (
+        ObjectionForm,
+        (ExitStage.PUBLICIZING,),
+        "households.propose_exit",
+        steps.exit_object,
+        _("登记异议并退回"),
+    ),
+    "approve": (NoteForm, (ExitStage.PUBLICIZING,), "households.approve_exit", steps.exit_approve, _("批准销号")),
+    "reject": (
+        RejectForm,
+        OPEN_EXIT_STAGES,
+        "",
+        steps.exit_reject,
+        _("退回"),
+    ),
+}
+
+
+def _page(
+    request: HttpRequest, household: Any, *, bound: dict[str, forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
+    case = household.exit_cases.first()
+    user = request.user
+    open_case = case if case is not None and case.is_open else None
+    available = []
+    if open_case is not None:
+        for name, (form_class, stages, perm, _service, label) in ACTIONS.items():
+            allowed = (
+                user.has_perm(perm)
+                if perm
+                else (user.has_perm("households.propose_exit") or user.has_perm("households.approve_exit"))
+            )
+            if open_case.stage in stages and allowed:
+                form = (bound or {}).get(name) or form_class(prefix=name)
+                available.append({"name": name, "label": label, "form": form})
+    propose = None
+    if open_case is None and user.has_perm("households.propose_exit") and household.status in steps.EXITABLE:
+        propose = (bound or {}).get("propose") or ProposeForm(prefix="propose")
+    context = {
+        "household": household,
+        "case": case,
+        "cases": household.exit_cases.prefetch_related("steps__actor"),
+        "available": available,
+        "propose": propose,
+        "verdict": household_assessment(household, year=default_year()),
+    }
+    return render(request, "households/exit.html", context, status=status)
+
+
+@require_GET
+@permission_required("households.view_exitcase", raise_exception=True)
+def exit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, access_household(request.user, pk))
+
+
+@require_POST
+@permission_required("households.propose_exit", raise_exception=True)
+def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    form = ProposeForm(request.POST, prefix="propose")
+    if form.is_valid():
+        try:
+            steps.exit_propose(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已提出退出。"))
+            return redirect("households:exit", pk=household.pk)
+    return _page(request, household, bound={"propose": form}, status=400)
+
+
+@require_POST
+@permission_required("households.view_exitcase", raise_exception=True)
+def exit_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    household = access_household(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    form_class, _stages, _perm, service, _label = ACTIONS[action]
+    case = get_object_or_404(household.exit_cases.all(), stage__in=OPEN_EXIT_STAGES)
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            service(actor=request.user, case=case, **form.cleaned_data)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已办理。"))
+            return redirect("households:exit", pk=household.pk)
+    return _page(request, household, bound={action: form}, status=400)
+
+
+@require_GET
+@permission_required("households.view_exitcase", raise_exception=True)
+def publicity_list_view(request: HttpRequest, village_pk: int) -> HttpResponse:
+    """公示名单: a village's households in publicity, for printing and posting in the village."""
+    village = get_object_or_404(villages_in_scope(request.user), pk=village_pk)
+    cases = (
+        ExitCase.objects.filter(
+            stage=ExitStage.PUBLICIZING, household__in=household_queryset(request.user).filter(village=village)
+        )
+        .select_related("household")
+        .prefetch_related("household__members")
+        .order_by("household__number")
+    )
+    rows = []
+    for case in cases:
+        verdict = household_assessment(case.household, year=default_year())
+        members = [p for p in case.household.members.all() if p.is_active]
+        rows.append({"case": case, "members": members, "verdict": verdict})
+    return render(
+        request,
+        "households/publicity.html",
+        {"village": village, "village_name": village_label(village), "rows": rows, "today": timezone.localdate()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.view_recomputerun", raise_exception=True)
+def recompute_runs_view(request: HttpRequest) -> HttpResponse:
+    """The district office sees the latest recompute runs, and can queue one now."""
+    year = default_year()
+    if request.method == "POST":
+        from .tasks import recompute_status_task
+
+        transaction.on_commit(lambda: recompute_status_task.delay(year))
+        messages.success(request, _("已安排重算，稍后刷新本页查看。"))
+        return redirect("households:recompute_runs")
+    stored = HouseholdAssessment.objects.filter(year=year, household__in=household_queryset(request.user))
+    counts = stored.aggregate(
+        total=Count("pk"),
+        meets=Count("pk", filter=Q(meets_standard=True)),
+        watch=Count("pk", filter=Q(watch=True)),
+    )
+    return render(
+        request,
+        "households/recompute_runs.html",
+        {"runs": RecomputeRun.objects.all()[:20], "year": year, "counts": counts},
+    )

@@ -1,0 +1,162 @@
+"""The exit procedure (贫困户退出, DESIGN §6), one service per step.
+
+民主评议 → the village and the work team verify → the household confirms → 公示 in the village for at least
+7 days, objections recorded (an objection sends the case back) → the district office approves (销号), which
+sets 已脱贫 and the exit year. Only a household meeting the exit standard (plan ch. 2 §3) can be proposed or
+approved; any step can reject with a reason. Each step is recorded with who, when and why.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from households.models import (
+    OPEN_EXIT_STAGES,
+    ExitCase,
+    ExitStage,
+    ExitStep,
+    Household,
+    HouseholdStatus,
+    HouseholdStatusChange,
+)
+from households.selectors import default_year, household_assessment
+
+from . import _reassess_after_commit, _record_history
+
+MIN_PUBLICITY_DAYS = 7
+EXITABLE = (HouseholdStatus.IN_POVERTY, HouseholdStatus.RETURNED)
+
+
+def _require(actor: User, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied("您的角色不能办理这一步。")
+
+
+def _step(case: ExitCase, *, actor: User, action: str, note: str = "") -> None:
+    ExitStep.objects.create(case=case, actor=actor, action=action, note=note[:500])
+
+
+def _check_standard(household: Household) -> None:
+    verdict = household_assessment(household, year=default_year())
+    if not verdict.assessment.meets_standard:
+        raise ValidationError(f"该户{verdict.year}年{verdict.words}，不能退出。")
+
+
+def _locked(case: ExitCase, *stages: ExitStage) -> ExitCase:
+    case = ExitCase.objects.select_for_update().select_related("household").get(pk=case.pk)
+    if case.stage not in stages:
+        raise ValidationError(f"退出程序当前在“{case.get_stage_display()}”环节，不能办理这一步，请刷新页面。")
+    return case
+
+
+@transaction.atomic
+def exit_propose(
+    *, actor: User, household: Household, deliberation_date: date, attendance: int, note: str = ""
+) -> ExitCase:
+    """Propose a household for exit after the village's 民主评议 (date and attendance recorded)."""
+    _require(actor, "households.propose_exit")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status not in EXITABLE:
+        raise ValidationError(f"该户状态为“{household.get_status_display()}”，不能提出退出。")
+    if household.exit_cases.filter(stage__in=OPEN_EXIT_STAGES).exists():
+        raise ValidationError("该户已有一个进行中的退出程序。")
+    if deliberation_date > timezone.localdate():
+        raise ValidationError("民主评议日期不能晚于今天。")
+    if attendance < 1:
+        raise ValidationError("请填写参加民主评议的人数。")
+    _check_standard(household)
+    case = ExitCase.objects.create(household=household, deliberation_date=deliberation_date, attendance=attendance)
+    _step(
+        case, actor=actor, action="提出退出", note=f"{deliberation_date:%Y-%m-%d} 民主评议，{attendance} 人参加。{note}"
+    )
+    return case
+
+
+@transaction.atomic
+def exit_verify(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
+    """The village and the work team have verified the household's situation."""
+    _require(actor, "households.propose_exit")
+    case = _locked(case, ExitStage.PROPOSED)
+    case.stage = ExitStage.VERIFIED
+    case.save(update_fields=["stage"])
+    _step(case, actor=actor, action="村和工作组核实", note=note)
+    return case
+
+
+@transaction.atomic
+def exit_confirm(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
+    """The household has confirmed it agrees to exit (recorded by the clerk)."""
+    _require(actor, "households.propose_exit")
+    case = _locked(case, ExitStage.VERIFIED)
+    case.stage = ExitStage.CONFIRMED
+    case.save(update_fields=["stage"])
+    _step(case, actor=actor, action="农户确认", note=note)
+    return case
+
+
+@transaction.atomic
+def exit_publicize(*, actor: User, case: ExitCase, start: date, end: date) -> ExitCase:
+    """Publish the household in the village (公示) for at least 7 days, both ends counted."""
+    _require(actor, "households.propose_exit")
+    case = _locked(case, ExitStage.CONFIRMED)
+    if (end - start).days + 1 < MIN_PUBLICITY_DAYS:
+        raise ValidationError(f"公示期至少 {MIN_PUBLICITY_DAYS} 天（含首尾两天），请推迟结束日期。")
+    case.stage, case.publicity_start, case.publicity_end = ExitStage.PUBLICIZING, start, end
+    case.save(update_fields=["stage", "publicity_start", "publicity_end"])
+    _step(case, actor=actor, action="开始公示", note=f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+    return case
+
+
+@transaction.atomic
+def exit_object(*, actor: User, case: ExitCase, received_on: date, content: str) -> ExitCase:
+    """Record an objection raised during the publicity: the case goes back to verification."""
+    _require(actor, "households.propose_exit")
+    case = _locked(case, ExitStage.PUBLICIZING)
+    if not content.strip():
+        raise ValidationError("请填写异议内容。")
+    case.stage, case.publicity_start, case.publicity_end = ExitStage.PROPOSED, None, None
+    case.save(update_fields=["stage", "publicity_start", "publicity_end"])
+    _step(case, actor=actor, action="公示异议，退回核实", note=f"{received_on:%Y-%m-%d} 收到：{content.strip()}")
+    return case
+
+
+@transaction.atomic
+def exit_approve(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
+    """The district office approves (销号) after the publicity has ended: the household becomes 已脱贫."""
+    _require(actor, "households.approve_exit")
+    case = _locked(case, ExitStage.PUBLICIZING)
+    today = timezone.localdate()
+    if case.publicity_end is None or case.publicity_end >= today:
+        ends = case.publicity_end + timedelta(days=1) if case.publicity_end else today
+        raise ValidationError(f"公示期尚未结束，{ends:%Y-%m-%d} 起才能批准。")
+    household = Household.objects.select_for_update().get(pk=case.household_id)
+    _check_standard(household)
+    case.stage = ExitStage.APPROVED
+    case.save(update_fields=["stage"])
+    from_status = household.status
+    household.status, household.exit_year = HouseholdStatus.EXITED, today.year
+    _record_history(household, actor=actor, reason="退出程序批准销号")
+    household.save()
+    HouseholdStatusChange.objects.create(
+        household=household, from_status=from_status, to_status=household.status, reason="退出程序批准销号", actor=actor
+    )
+    _step(case, actor=actor, action="批准销号", note=note)
+    _reassess_after_commit(household)
+    return case
+
+
+@transaction.atomic
+def exit_reject(*, actor: User, case: ExitCase, reason: str) -> ExitCase:
+    """Stop the case at any step, with the reason."""
+    if not (actor.has_perm("households.propose_exit") or actor.has_perm("households.approve_exit")):
+        raise PermissionDenied("您的角色不能办理这一步。")
+    case = _locked(case, *OPEN_EXIT_STAGES)
+    if not reason.strip():
+        raise ValidationError("请填写退回原因。")
+    case.stage = ExitStage.REJECTED
+    case.save(update_fields=["stage"])
+    _step(case, actor=actor, action="退回", note=reason.strip())
+    return case
