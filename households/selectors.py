@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -24,6 +26,14 @@ from .rules import (
     net_income,
     per_capita_income,
 )
+
+
+def filter_in(queryset: QuerySet, field: str, values: list) -> QuerySet:
+    """`field IN values`. On PostgreSQL the values travel as one array parameter, so a query can carry tens of
+    thousands of keys without Django preparing each as a parameter of its own (the import and the recompute)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
+    return queryset.filter(**{f"{field}__in": values})
 
 
 def default_year() -> int:
@@ -189,8 +199,7 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
     household, and the year's incomes (STYLE §4: never a query per household)."""
     members: dict[int, list[MemberFacts]] = {pk: [] for pk in household_ids}
     rows = (
-        Person.objects.active()
-        .filter(household_id__in=household_ids)
+        filter_in(Person.objects.active(), "household_id", household_ids)
         .order_by("household_id", "pk")
         .values_list(
             "household_id", "name", "birth_date", "school_status", "disability_grade", "taught_at_home",
@@ -201,12 +210,12 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
         members[household_id].append(MemberFacts(*fields))
     incomes = {
         row["household_id"]: IncomeFacts(**{k: v for k, v in row.items() if k != "household_id"})
-        for row in HouseholdIncome.objects.filter(household_id__in=household_ids, year=year).values(
+        for row in filter_in(HouseholdIncome.objects.filter(year=year), "household_id", household_ids).values(
             "household_id", "wage", "business", "property_income", "transfer", "business_cost", "per_capita_given"
         )
     }
     facts = {}
-    for row in Household.objects.filter(pk__in=household_ids).values(
+    for row in filter_in(Household.objects.all(), "pk", household_ids).values(
         "pk", "enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status"
     ):
         pk = row["pk"]

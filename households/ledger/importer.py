@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -26,7 +25,7 @@ from households.models import (
     Person,
     Relation,
 )
-from households.selectors import default_year
+from households.selectors import default_year, filter_in
 
 from .bulk import insert_rows, row_defaults
 from .columns import INCOME_KEYS
@@ -177,14 +176,6 @@ def ledger_import(
     return result
 
 
-def _where_in(queryset: QuerySet, field: str, values: list[Any]) -> QuerySet:
-    """`field IN values`. On PostgreSQL the values travel as one array parameter, so one query can carry tens of
-    thousands of keys without Django preparing each as its own parameter."""
-    if connection.vendor == "postgresql":
-        return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
-    return queryset.filter(**{f"{field}__in": values})
-
-
 def _keys_chunk() -> int:
     return 50_000 if connection.vendor == "postgresql" else CHUNK
 
@@ -196,7 +187,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
     household_fields = sorted({f for h in ledger.households.values() for f in h.values})
     stored: dict[str, dict[str, Any]] = {}
     for chunk in _chunks(list(ledger.households), size):
-        for row in _where_in(Household.objects.all(), "number", chunk).values(
+        for row in filter_in(Household.objects.all(), "number", chunk).values(
             "pk", "number", "village_id", "status", *household_fields
         ):
             stored[row["number"]] = row
@@ -207,7 +198,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
     ids = [p.values["id_number"] for h in ledger.households.values() for p in h.persons]
     id_at = 4 + person_fields.index("id_number")  # rows are (pk, household number, left reason, left on, *fields)
     for chunk in _chunks(ids, size):
-        people = _where_in(Person.objects.all(), "id_number", chunk)
+        people = filter_in(Person.objects.all(), "id_number", chunk)
         for row in people.values_list("pk", "household__number", "left_reason", "left_on", *person_fields):
             by_id.setdefault(row[id_at], []).append(row)
 
@@ -215,10 +206,10 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
     active_members: dict[int, list[tuple[int, str, str, str]]] = {}
     incomes: dict[int, dict[str, Any]] = {}
     for chunk in _chunks(stored_pks, size):
-        members = _where_in(Person.objects.active(), "household_id", chunk)
+        members = filter_in(Person.objects.active(), "household_id", chunk)
         for row in members.values_list("household_id", "id_number", "name", "relation"):
             active_members.setdefault(row[0], []).append(row)
-        year_incomes = _where_in(HouseholdIncome.objects.filter(year=year), "household_id", chunk)
+        year_incomes = filter_in(HouseholdIncome.objects.filter(year=year), "household_id", chunk)
         for row in year_incomes.values("household_id", *INCOME_KEYS, "per_capita_given"):
             incomes[row["household_id"]] = row
 

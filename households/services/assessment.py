@@ -16,7 +16,7 @@ from django.utils import timezone
 from households.ledger.bulk import insert_rows
 from households.models import Household, HouseholdAssessment, RecomputeRun
 from households.rules import Assessment, assess, assessment_date
-from households.selectors import household_facts, standards_by_year
+from households.selectors import filter_in, household_facts, standards_by_year
 
 LOCK_KEY = "households:recompute:lock"
 LOCK_SECONDS = 2 * 60 * 60
@@ -54,7 +54,7 @@ def _recompute_chunk(
     facts = household_facts(ids, year=year)
     stored = {
         row[0]: row[1:]
-        for row in HouseholdAssessment.objects.filter(household_id__in=ids, year=year).values_list(
+        for row in filter_in(HouseholdAssessment.objects.filter(year=year), "household_id", ids).values_list(
             "household_id", "pk", *FIELDS
         )
     }

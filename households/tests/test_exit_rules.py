@@ -1,6 +1,5 @@
 """Rules 1 and 3–6 as parameter tables (no database): guarantees, the exit standard, bands, the watch."""
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D  # noqa: N817 — short name keeps the tables readable
 
@@ -22,7 +21,7 @@ from households.rules import (
 AS_OF = date(2025, 12, 31)
 STANDARD = Standard(year=2025, poverty_line=D(3609), dibao_line=D(4800))
 ADULT = MemberFacts(name="张三", birth_date=date(1970, 1, 1), school_status="非在校生", medical_insurance=True)
-SPOUSE = replace(ADULT, name="李梅", birth_date=date(1972, 5, 5))
+SPOUSE = ADULT._replace(name="李梅", birth_date=date(1972, 5, 5))
 
 
 def household(*members: MemberFacts, per_capita_total: int = 10000, **facts: object) -> HouseholdFacts:
@@ -88,7 +87,7 @@ def child(age: int, **fields: object) -> MemberFacts:
             "在校情况未填写", id="school status not recorded",
         ),
         pytest.param(
-            household(ADULT, replace(SPOUSE, name="王奶奶", birth_date=date(1940, 1, 1), medical_insurance=False)),
+            household(ADULT, SPOUSE._replace(name="王奶奶", birth_date=date(1940, 1, 1), medical_insurance=False)),
             (Gap.MEDICAL,), "基本医疗（王奶奶未参加基本医疗保险）", id="an uninsured grandmother",
         ),
         pytest.param(household(house_grade="D"), (Gap.HOUSING,), "住房安全（D 级危房，未改造验收）", id="D-grade house"),
