@@ -24,7 +24,7 @@ from .models import (
     Sex,
 )
 from .phone import PhoneError, parse_phone
-from .services import MANUAL_TRANSITIONS
+from .services import MANUAL_TRANSITIONS, PERSON_FIELDS
 
 FIRST_REGISTRATION_YEAR = 2013  # 建档立卡 began in 2013; FORMAT.md: 识别年度 2013–today
 
@@ -158,27 +158,8 @@ class PersonForm(StyledForm, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "id_number",
-            "relation",
-            "sex",
-            "ethnicity",
-            "education",
-            "school_status",
-            "health",
-            "disability_grade",
-            "taught_at_home",
-            "labour_ability",
-            "work_status",
-            "work_months",
-            "medical_insurance",
-            "critical_illness_insurance",
-            "pension_insurance",
-            "dibao",
-            "tekun",
-            "national_number",
-        ]
+        # The member fields the services write, but the birth date: it comes from the ID number.
+        fields = [f for f in PERSON_FIELDS if f != "birth_date"]
         widgets = {
             "medical_insurance": YesNoUnknownSelect,
             "critical_illness_insurance": YesNoUnknownSelect,

@@ -53,9 +53,9 @@ def import_upload(*, actor: User, upload: UploadedFile, year: int) -> LedgerImpo
     return job
 
 
-def _progress(job_id: int, *, base: int, span: int) -> Callable[[str, int], None]:
+def _progress(job_id: int) -> Callable[[str, int], None]:
     def report(stage: str, percent: int) -> None:
-        LedgerImport.objects.filter(pk=job_id).update(stage=stage, progress=base + span * percent // 100)
+        LedgerImport.objects.filter(pk=job_id).update(stage=stage, progress=percent)
 
     return report
 
@@ -68,8 +68,9 @@ def _store(job: LedgerImport, result: ImportResult) -> None:
     job.errors = [[e.row, e.column, e.value, e.message] for e in result.errors]
 
 
-def _run(job: LedgerImport, *, dry_run: bool, base: int, span: int) -> ImportResult | None:
-    """Run the pipeline for a job; a file that cannot be read or has no header ends the job as invalid."""
+def _run(job: LedgerImport, *, dry_run: bool, failed_stage: str) -> ImportResult | None:
+    """Run the pipeline for a job. A file that cannot be read or has no header ends the job as invalid (None);
+    any other failure ends it as failed, and the error goes on to the worker's log."""
     try:
         return ledger_import(
             path=Path(job.stored_file),
@@ -77,11 +78,16 @@ def _run(job: LedgerImport, *, dry_run: bool, base: int, span: int) -> ImportRes
             areas=areas_in_scope(job.actor),
             year=job.year,
             dry_run=dry_run,
-            progress=_progress(job.pk, base=base, span=span),
+            progress=_progress(job.pk),
         )
     except (LedgerUnreadableError, LedgerInvalidError) as exc:
         job.status, job.errors, job.summary = ImportStatus.INVALID, [[0, "", "", str(exc)]], {}
         return None
+    except Exception:
+        job.status, job.stage = ImportStatus.FAILED, failed_stage
+        _finish(job)
+        job.save()
+        raise
 
 
 def _finish(job: LedgerImport) -> None:
@@ -97,13 +103,7 @@ def import_check(*, job_id: int) -> LedgerImport:
     if job.status != ImportStatus.UPLOADED:
         return job  # already checked: a second delivery of the task changes nothing
     LedgerImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING, stage="开始检查")
-    try:
-        result = _run(job, dry_run=True, base=0, span=100)
-    except Exception:
-        job.status, job.stage = ImportStatus.FAILED, "检查时出错"
-        _finish(job)
-        job.save()
-        raise
+    result = _run(job, dry_run=True, failed_stage="检查时出错")
     if result is not None:
         _store(job, result)
         job.status = ImportStatus.CHECKED if result.ok else ImportStatus.INVALID
@@ -145,13 +145,7 @@ def import_apply(*, job_id: int) -> LedgerImport:
     job = LedgerImport.objects.select_related("actor").get(pk=job_id)
     if job.status != ImportStatus.IMPORTING or not job.stored_file:
         return job
-    try:
-        result = _run(job, dry_run=False, base=0, span=100)
-    except Exception:
-        job.status, job.stage = ImportStatus.FAILED, "导入时出错，未写入任何数据"
-        _finish(job)
-        job.save()
-        raise
+    result = _run(job, dry_run=False, failed_stage="导入时出错，未写入任何数据")
     if result is not None:
         _store(job, result)
         job.status = ImportStatus.DONE if result.written else ImportStatus.INVALID

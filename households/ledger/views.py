@@ -1,6 +1,7 @@
 """Ledger pages: upload and preview an import, confirm it, follow its progress; download exports and error reports."""
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from households.filters import HouseholdFilter
 from households.forms import StyledForm
+from households.models import LedgerImport
 from households.selectors import access_import, household_queryset, import_jobs
 
 from .exporter import ledger_export
@@ -75,26 +77,25 @@ def import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/import_detail.html", context)
 
 
-@require_POST
-@permission_required("households.import_ledger", raise_exception=True)
-def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _job_step(request: HttpRequest, pk: int, step: Callable[..., LedgerImport]) -> HttpResponse:
     job = access_import(request.user, pk)
     try:
-        import_confirm(actor=request.user, job=job)
+        step(actor=request.user, job=job)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("households:import_detail", pk=job.pk)
+
+
+@require_POST
+@permission_required("households.import_ledger", raise_exception=True)
+def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_step(request, pk, import_confirm)
 
 
 @require_POST
 @permission_required("households.import_ledger", raise_exception=True)
 def import_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access_import(request.user, pk)
-    try:
-        import_cancel(actor=request.user, job=job)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    return redirect("households:import_detail", pk=job.pk)
+    return _job_step(request, pk, import_cancel)
 
 
 @require_GET

@@ -248,3 +248,26 @@ def test_the_import_runs_in_a_celery_worker_over_redis(
             job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     assert Household.objects.filter(number__in=["W1", "W2"]).count() == 2
+
+
+def test_a_crash_ends_the_job_as_failed_and_removes_the_file(
+    client: Client, tmp_path: Path, alice: User, eager: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from households.ledger import jobs
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(jobs, "ledger_import", crash)
+    client.force_login(alice)
+    job = jobs.import_upload(
+        actor=alice, upload=SimpleUploadedFile("a.xlsx", ledger_bytes(tmp_path, shangjia_rows())), year=2025
+    )
+    stored = Path(job.stored_file)
+    with pytest.raises(RuntimeError):
+        jobs.import_check(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.stage) == (ImportStatus.FAILED, "检查时出错")
+    assert not stored.exists()
+    assert not Household.objects.exists()
+    assert "导入失败" in client.get(f"/households/import/{job.pk}/").content.decode()
