@@ -414,6 +414,9 @@ class HouseholdAssessment(models.Model):
     meets_standard = models.BooleanField(_("达到脱贫标准"), default=False)
     watch = models.BooleanField(_("返贫监测"), default=False)
     computed_at = models.DateTimeField(_("计算时间"))
+    facts_hash = models.CharField(
+        _("依据指纹"), max_length=32, blank=True, help_text=_("评估所依据事实的摘要；未变化的户下次重算时跳过。")
+    )
 
     class Meta:
         verbose_name = _("脱贫标准评估")

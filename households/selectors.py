@@ -13,7 +13,16 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
 
-from .models import Household, HouseholdIncome, HouseholdStatus, LedgerImport, Person, PovertyStandard, Relation
+from .models import (
+    ExitStep,
+    Household,
+    HouseholdIncome,
+    HouseholdStatus,
+    LedgerImport,
+    Person,
+    PovertyStandard,
+    Relation,
+)
 from .rules import (
     Assessment,
     HouseholdFacts,
@@ -31,6 +40,8 @@ from .rules import (
 def filter_in(queryset: QuerySet, field: str, values: list) -> QuerySet:
     """`field IN values`. On PostgreSQL the values travel as one array parameter, so a query can carry tens of
     thousands of keys without Django preparing each as a parameter of its own (the import and the recompute)."""
+    if not values:
+        return queryset.none()  # an empty array has no type PostgreSQL could infer
     if connection.vendor == "postgresql":
         return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
     return queryset.filter(**{f"{field}__in": values})
@@ -177,6 +188,8 @@ def household_changes(household: Household, *, limit: int = 100) -> list[ChangeE
             else:
                 what = f"修改成员 {rec.name} 的 " + "、".join(names)
         entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
+    for step in ExitStep.objects.filter(case__household=household).select_related("actor"):
+        entries.append(ChangeEntry(step.at, _who(step.actor), f"退出程序：{step.action}", step.note))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 
@@ -254,3 +267,34 @@ def household_assessment(household: Household, *, year: int) -> AssessmentView:
     facts = household_facts([household.pk], year=year)[household.pk]
     result = assess(facts, standard=standard, as_of=assessment_date(year, today=timezone.localdate()))
     return AssessmentView(year=year, standard=standard, assessment=result, words=explain(result))
+
+
+def _text(column: str) -> str:
+    # NULL and '' must hash differently, and a missing value must not shift its neighbours.
+    return f"coalesce({column}::text, '∅')"
+
+
+_MEMBER_INPUTS = ("name", "birth_date", "school_status", "disability_grade", "taught_at_home", "medical_insurance")
+_HOUSEHOLD_INPUTS = ("enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status")
+_INCOME_INPUTS = ("wage", "business", "property_income", "transfer", "business_cost", "per_capita_given")
+_FINGERPRINT_SQL = f"""
+SELECT h.id, md5(concat_ws('|', {", ".join(_text("h." + c) for c in _HOUSEHOLD_INPUTS)},
+    coalesce((SELECT string_agg(concat_ws(',', {", ".join(_text("p." + c) for c in _MEMBER_INPUTS)}), ';' ORDER BY p.id)
+              FROM households_person p WHERE p.household_id = h.id AND p.left_reason = ''), '∅'),
+    coalesce((SELECT concat_ws(',', {", ".join(_text("i." + c) for c in _INCOME_INPUTS)})
+              FROM households_householdincome i WHERE i.household_id = h.id AND i.year = %s), '∅'),
+    %s))
+FROM households_household h WHERE h.id = ANY(%s)
+"""  # noqa: S608 — fixed table and column names; the values are parameters
+
+
+def facts_fingerprints(household_ids: list[int], *, year: int, salt: str) -> dict[int, str]:
+    """An MD5 of every input the rules read for each household (the same facts as `household_facts`), with
+    `salt` (the assessment date, the year's lines, the rules' version). Computed inside PostgreSQL, so the
+    recompute reads into Python only the households whose facts changed. Empty on other databases, where
+    every household is assessed every time. Keep the column lists in step with `household_facts`."""
+    if connection.vendor != "postgresql" or not household_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_FINGERPRINT_SQL, [year, salt, household_ids])
+        return dict(cursor.fetchall())

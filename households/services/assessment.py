@@ -16,11 +16,14 @@ from django.utils import timezone
 from households.ledger.bulk import insert_rows
 from households.models import Household, HouseholdAssessment, RecomputeRun
 from households.rules import Assessment, assess, assessment_date
-from households.selectors import filter_in, household_facts, standards_by_year
+from households.selectors import facts_fingerprints, filter_in, household_facts, standards_by_year
 
 LOCK_KEY = "households:recompute:lock"
 LOCK_SECONDS = 2 * 60 * 60
 CHUNK = 20_000  # households per round of queries
+# Part of every household's facts fingerprint: raise it when rules.py changes what it concludes from the same
+# facts, so that the next run reassesses every household instead of skipping the unchanged ones.
+RULES_VERSION = "2026-11-1"
 
 
 class RecomputeRunningError(Exception):
@@ -51,28 +54,35 @@ FIELDS = ("per_capita", "band", "gaps", "meets_standard", "watch")
 def _recompute_chunk(
     ids: list[int], *, year: int, as_of: date, standard: Any, now: Any, dry_run: bool
 ) -> tuple[int, int, int]:
-    facts = household_facts(ids, year=year)
+    salt = (
+        f"{RULES_VERSION}|{as_of}|{standard.poverty_line if standard else ''}|{standard.dibao_line if standard else ''}"
+    )
+    hashes = facts_fingerprints(ids, year=year, salt=salt)
     stored = {
         row[0]: row[1:]
         for row in filter_in(HouseholdAssessment.objects.filter(year=year), "household_id", ids).values_list(
-            "household_id", "pk", *FIELDS
+            "household_id", "pk", "facts_hash", *FIELDS
         )
     }
-    new_rows, changed = [], []
+    # Households whose facts are as they were at the last assessment need no new one.
+    todo = [pk for pk in ids if not hashes or pk not in stored or stored[pk][1] != hashes.get(pk)]
+    facts = household_facts(todo, year=year)
+    new_rows, updates, changed = [], [], 0
     for pk, household in facts.items():
         values = _stored_values(assess(household, standard=standard, as_of=as_of))
+        fields = dict(zip(FIELDS, values, strict=True))
+        facts_hash = hashes.get(pk, "")
         before = stored.get(pk)
         if before is None:
-            new_rows.append(
-                {**dict(zip(FIELDS, values, strict=True)), "household_id": pk, "year": year, "computed_at": now}
-            )
-        elif tuple(before[1:]) != values:
-            changed.append(HouseholdAssessment(pk=before[0], **dict(zip(FIELDS, values, strict=True)), computed_at=now))
-    if not dry_run and (new_rows or changed):
+            new_rows.append({**fields, "household_id": pk, "year": year, "computed_at": now, "facts_hash": facts_hash})
+        elif tuple(before[2:]) != values or before[1] != facts_hash:
+            changed += tuple(before[2:]) != values
+            updates.append(HouseholdAssessment(pk=before[0], **fields, computed_at=now, facts_hash=facts_hash))
+    if not dry_run and (new_rows or updates):
         with transaction.atomic():
             insert_rows(HouseholdAssessment, new_rows)
-            HouseholdAssessment.objects.bulk_update(changed, [*FIELDS, "computed_at"], batch_size=2000)
-    return len(new_rows), len(changed), len(facts) - len(new_rows) - len(changed)
+            HouseholdAssessment.objects.bulk_update(updates, [*FIELDS, "computed_at", "facts_hash"], batch_size=2000)
+    return len(new_rows), changed, len(ids) - len(new_rows) - changed
 
 
 def assessments_recompute(

@@ -62,6 +62,9 @@ def test_the_whole_procedure(client: Client, ready: Household, alice: User, dora
     for action in ("提出退出", "村和工作组核实", "农户确认", "开始公示", "批准销号"):
         assert action in page
     assert "23 人参加" in page
+    detail = client.get(f"/households/{ready.pk}/").content.decode()
+    assert "退出程序：批准销号" in detail
+    assert "退出程序：提出退出" in detail
 
 
 def test_only_a_household_meeting_the_standard_can_be_proposed(
