@@ -5,12 +5,13 @@ and only new or changed assessments written. Safe to run twice; a second run whi
 """
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from households.ledger.bulk import insert_rows
@@ -51,13 +52,17 @@ def _stored_values(result: Assessment) -> tuple[Any, ...]:
 FIELDS = ("per_capita", "band", "gaps", "meets_standard", "watch")
 
 
+def _fingerprints_elsewhere(ids: list[int], *, year: int, salt: str) -> dict[int, str]:
+    """facts_fingerprints on this thread's own connection, closed afterwards (see assessments_recompute)."""
+    try:
+        return facts_fingerprints(ids, year=year, salt=salt)
+    finally:
+        connections.close_all()
+
+
 def _recompute_chunk(
-    ids: list[int], *, year: int, as_of: date, standard: Any, now: Any, dry_run: bool
+    ids: list[int], *, hashes: dict[int, str], year: int, as_of: date, standard: Any, now: Any, dry_run: bool
 ) -> tuple[int, int, int]:
-    salt = (
-        f"{RULES_VERSION}|{as_of}|{standard.poverty_line if standard else ''}|{standard.dibao_line if standard else ''}"
-    )
-    hashes = facts_fingerprints(ids, year=year, salt=salt)
     stored = {
         row[0]: row[1:]
         for row in filter_in(HouseholdAssessment.objects.filter(year=year), "household_id", ids).values_list(
@@ -103,14 +108,31 @@ def assessments_recompute(
         if household_ids is not None
         else list(Household.objects.order_by("pk").values_list("pk", flat=True))
     )
+    salt = (
+        f"{RULES_VERSION}|{as_of}|{standard.poverty_line if standard else ''}|{standard.dibao_line if standard else ''}"
+    )
+    chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    # In a real run (autocommit) PostgreSQL fingerprints the next chunk on a second connection while Python
+    # assesses this one. Inside a transaction another connection could not see its rows: fingerprint inline.
+    overlap = connection.vendor == "postgresql" and not connection.in_atomic_block and len(chunks) > 1
     created = changed = unchanged = 0
-    for start in range(0, len(ids), CHUNK):
-        c, ch, u = _recompute_chunk(
-            ids[start : start + CHUNK], year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
-        )
-        created, changed, unchanged = created + c, changed + ch, unchanged + u
-        if progress is not None:
-            progress(start + CHUNK)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_fingerprints_elsewhere, chunks[0], year=year, salt=salt) if overlap else None
+        for index, chunk in enumerate(chunks):
+            if pending is not None:
+                hashes = pending.result()
+                following = index + 1 < len(chunks)
+                pending = (
+                    pool.submit(_fingerprints_elsewhere, chunks[index + 1], year=year, salt=salt) if following else None
+                )
+            else:
+                hashes = facts_fingerprints(chunk, year=year, salt=salt)
+            c, ch, u = _recompute_chunk(
+                chunk, hashes=hashes, year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
+            )
+            created, changed, unchanged = created + c, changed + ch, unchanged + u
+            if progress is not None:
+                progress(index * CHUNK + len(chunk))
     return RecomputeResult(
         assessed=created + changed + unchanged, created=created, changed=changed, unchanged=unchanged
     )
