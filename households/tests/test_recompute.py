@@ -240,3 +240,24 @@ def test_the_district_queues_a_run(
         assert client.post("/households/recompute/").status_code == 302
     assert RecomputeRun.objects.get().assessed == 3
     assert client.delete("/households/recompute/").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_run_over_several_chunks(areas: dict[str, Area], dora: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a transaction, as in the nightly job; on PostgreSQL the fingerprints come from a second connection."""
+    from households.services import assessment
+
+    monkeypatch.setattr(assessment, "CHUNK", 2)
+    standard_set(year=YEAR, poverty_line=Decimal(3609), dibao_line=Decimal(4800))
+    for i in range(5):
+        household = make_household(
+            village=areas["商家村"], actor=dora, number=f"C{i}", house_grade="A", safe_water=True,
+            members=[insured(f"户主{i}")],
+        )  # fmt: skip
+        income_set(actor=dora, household=household, year=YEAR, data={"wage": Decimal(2000 + i * 1000)})
+    HouseholdAssessment.objects.all().delete()  # whatever the after-commit reassessment already stored
+    first = assessments_recompute(year=YEAR)
+    assert (first.created, first.changed) == (5, 0)
+    assert [stored(f"C{i}").meets_standard for i in range(5)] == [False, False, True, True, True]
+    again = assessments_recompute(year=YEAR)
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 5)
