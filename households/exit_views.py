@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +19,13 @@ from accounts.selectors import villages_in_scope
 
 from .forms import StyledForm, village_label
 from .models import OPEN_EXIT_STAGES, ExitCase, ExitStage, HouseholdAssessment, RecomputeRun
-from .selectors import access_household, default_year, household_assessment, household_queryset
+from .selectors import (
+    access_household,
+    default_year,
+    household_assessment,
+    household_queryset,
+    households_assessments,
+)
 from .services import exit as steps
 
 
@@ -141,8 +147,6 @@ def exit_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if form.is_valid():
         try:
             service(actor=request.user, case=case, **form.cleaned_data)
-        except PermissionDenied:
-            raise
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -164,11 +168,15 @@ def publicity_list_view(request: HttpRequest, village_pk: int) -> HttpResponse:
         .prefetch_related("household__members")
         .order_by("household__number")
     )
-    rows = []
-    for case in cases:
-        verdict = household_assessment(case.household, year=default_year())
-        members = [p for p in case.household.members.all() if p.is_active]
-        rows.append({"case": case, "members": members, "verdict": verdict})
+    verdicts = households_assessments([case.household_id for case in cases], year=default_year())
+    rows = [
+        {
+            "case": case,
+            "members": [p for p in case.household.members.all() if p.is_active],
+            "verdict": verdicts[case.household_id],
+        }
+        for case in cases
+    ]
     return render(
         request,
         "households/publicity.html",
