@@ -37,11 +37,17 @@ from .rules import (
 )
 
 
-def filter_in(queryset: QuerySet, field: str, values: list) -> QuerySet:
+def filter_in(queryset: QuerySet, field: str, values: list, *, bounded: bool = False) -> QuerySet:
     """`field IN values`. On PostgreSQL the values travel as one array parameter, so a query can carry tens of
-    thousands of keys without Django preparing each as a parameter of its own (the import and the recompute)."""
+    thousands of keys without Django preparing each as a parameter of its own (the import and the recompute).
+
+    With `bounded` (sortable keys such as ids), the range of the values is added too: PostgreSQL then reads
+    just that stretch of the index instead of the whole table for a chunk of consecutive ids.
+    """
     if not values:
         return queryset.none()  # an empty array has no type PostgreSQL could infer
+    if bounded:
+        queryset = queryset.filter(**{f"{field}__gte": min(values), f"{field}__lte": max(values)})
     if connection.vendor == "postgresql":
         return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
     return queryset.filter(**{f"{field}__in": values})
@@ -212,7 +218,7 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
     household, and the year's incomes (STYLE §4: never a query per household)."""
     members: dict[int, list[MemberFacts]] = {pk: [] for pk in household_ids}
     rows = (
-        filter_in(Person.objects.active(), "household_id", household_ids)
+        filter_in(Person.objects.active(), "household_id", household_ids, bounded=True)
         .order_by("household_id", "pk")
         .values_list(
             "household_id", "name", "birth_date", "school_status", "disability_grade", "taught_at_home",
@@ -223,12 +229,12 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
         members[household_id].append(MemberFacts(*fields))
     incomes = {
         row["household_id"]: IncomeFacts(**{k: v for k, v in row.items() if k != "household_id"})
-        for row in filter_in(HouseholdIncome.objects.filter(year=year), "household_id", household_ids).values(
-            "household_id", "wage", "business", "property_income", "transfer", "business_cost", "per_capita_given"
-        )
+        for row in filter_in(
+            HouseholdIncome.objects.filter(year=year), "household_id", household_ids, bounded=True
+        ).values("household_id", "wage", "business", "property_income", "transfer", "business_cost", "per_capita_given")
     }
     facts = {}
-    for row in filter_in(Household.objects.all(), "pk", household_ids).values(
+    for row in filter_in(Household.objects.all(), "pk", household_ids, bounded=True).values(
         "pk", "enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status"
     ):
         pk = row["pk"]
@@ -293,7 +299,7 @@ SELECT h.id, md5(concat_ws('|', {", ".join(_text("h." + c) for c in _HOUSEHOLD_I
     coalesce((SELECT concat_ws(',', {", ".join(_text("i." + c) for c in _INCOME_INPUTS)})
               FROM households_householdincome i WHERE i.household_id = h.id AND i.year = %s), '∅'),
     %s))
-FROM households_household h WHERE h.id = ANY(%s)
+FROM households_household h WHERE h.id = ANY(%s) AND h.id BETWEEN %s AND %s
 """  # noqa: S608 — fixed table and column names; the values are parameters
 
 
@@ -305,5 +311,5 @@ def facts_fingerprints(household_ids: list[int], *, year: int, salt: str) -> dic
     if connection.vendor != "postgresql" or not household_ids:
         return {}
     with connection.cursor() as cursor:
-        cursor.execute(_FINGERPRINT_SQL, [year, salt, household_ids])
+        cursor.execute(_FINGERPRINT_SQL, [year, salt, household_ids, min(household_ids), max(household_ids)])
         return dict(cursor.fetchall())

@@ -65,9 +65,9 @@ def _recompute_chunk(
 ) -> tuple[int, int, int]:
     stored = {
         row[0]: row[1:]
-        for row in filter_in(HouseholdAssessment.objects.filter(year=year), "household_id", ids).values_list(
-            "household_id", "pk", "facts_hash", *FIELDS
-        )
+        for row in filter_in(
+            HouseholdAssessment.objects.filter(year=year), "household_id", ids, bounded=True
+        ).values_list("household_id", "pk", "facts_hash", *FIELDS)
     }
     # Households whose facts are as they were at the last assessment need no new one.
     todo = [pk for pk in ids if not hashes or pk not in stored or stored[pk][1] != hashes.get(pk)]
