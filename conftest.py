@@ -11,6 +11,7 @@ service fails the run instead of skipping the tests that need it.
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         problems.append("CI must have Chromium for the browser tests (apt-get install chromium)")
     if problems:
         raise pytest.UsageError("; ".join(problems))
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    """Celery tasks run in-process, as in the embedded default (`make run`), even where REDIS_URL is set."""
+    from wenchanghu.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture(autouse=True)

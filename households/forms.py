@@ -24,7 +24,7 @@ from .models import (
     Sex,
 )
 from .phone import PhoneError, parse_phone
-from .services import MANUAL_TRANSITIONS, PERSON_FIELDS
+from .services import HOUSEHOLD_FIELDS, MANUAL_TRANSITIONS, PERSON_FIELDS
 
 FIRST_REGISTRATION_YEAR = 2013  # 建档立卡 began in 2013; FORMAT.md: 识别年度 2013–today
 
@@ -80,20 +80,7 @@ def village_label(area: Any) -> str:
 class HouseholdForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Household
-        fields = [
-            "number",
-            "village",
-            "natural_village",
-            "attribute",
-            "main_cause",
-            "registration_year",
-            "phone",
-            "house_grade",
-            "dilapidated",
-            "safe_water",
-            "enough_food",
-            "enough_clothing",
-        ]
+        fields = HOUSEHOLD_FIELDS
         widgets = {
             "dilapidated": YesNoUnknownSelect,
             "safe_water": YesNoUnknownSelect,

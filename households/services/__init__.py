@@ -34,12 +34,12 @@ HOUSEHOLD_FIELDS = (
     "attribute",
     "main_cause",
     "registration_year",
-    "dilapidated",
+    "phone",
     "house_grade",
+    "dilapidated",
     "safe_water",
     "enough_food",
     "enough_clothing",
-    "phone",
 )
 PERSON_FIELDS = (
     "name",

@@ -1,7 +1,6 @@
 """The import and export pages: upload → check → preview → confirm; scope, permissions, methods; downloads."""
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,6 @@ from .ledgers import head, member, write_xlsx
 @pytest.fixture(autouse=True)
 def _media(tmp_path: Path, settings: object) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    """Tasks run in-process, as in the embedded default (`make run`)."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def ledger_bytes(tmp_path: Path, rows: list[dict]) -> bytes:

@@ -1,7 +1,6 @@
 """The recompute (service, command, schedule) and where its results show: the page, the filters, the export."""
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,14 +28,6 @@ YEAR = default_year()
 @pytest.fixture
 def standard(db: None) -> None:
     standard_set(year=YEAR, poverty_line=Decimal(3609), dibao_line=Decimal(4800))
-
-
-@pytest.fixture
-def eager() -> Iterator[None]:
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def insured(name: str, relation: str = Relation.HEAD, **fields: object) -> dict:
