@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from typing import Any
 
 from households.idnumber import IdNumberError, mask_id_number, parse_id_number
@@ -64,8 +65,6 @@ class PersonRow:
 class HouseholdRows:
     number: str
     first_row: int
-    town: str = ""
-    village: str = ""
     village_id: int | None = None
     values: dict[str, Any] = field(default_factory=dict)  # Household field → value
     income: dict[str, Decimal | None] | None = None
@@ -74,7 +73,6 @@ class HouseholdRows:
 
 @dataclass
 class Ledger:
-    header_row: int
     columns: dict[str, str]  # our key → the column's name in the file
     unknown_columns: list[str]
     households: dict[str, HouseholdRows]
@@ -226,7 +224,6 @@ class _Reader:
     """Parses cell after cell, remembering the answer for repeated values (是, 汉族, 户主 ...)."""
 
     def __init__(self, columns: dict[str, Column]) -> None:
-        self.columns = columns
         self.convert = {key: _converter(c) for key, c in columns.items()}
         self.cache: dict[str, dict[str, Any]] = {key: {} for key in columns}
         self.cacheable = {
@@ -308,7 +305,7 @@ def parse_ledger(
     ]
     household_keys = [k for k in positions if BY_KEY[k].household and k != "number"]
     household_positions = [(k, positions[k]) for k in household_keys]
-    id_position = positions["id_number"]
+    id_position, number_position = positions["id_number"], positions["number"]
 
     def error(row: int, key: str, cell: object, text: str, message: str) -> None:
         errors.append(RowError(row, names.get(key, ""), _shown(key, cell, text), message))
@@ -325,9 +322,8 @@ def parse_ledger(
 
     width = len(header)
     padding = [None] * width
-    data_rows = [*head[header_index + 1 :]]
     excel_row = header_index + 1  # 1-based row number of the header
-    for row in _chain(data_rows, rows):
+    for row in chain(head[header_index + 1 :], rows):
         excel_row += 1
         if progress is not None and excel_row % 5000 == 0:
             progress(excel_row)
@@ -341,12 +337,8 @@ def parse_ledger(
             totals += 1
             continue
 
-        def cell(key: str, texts: list[str] = texts, row: list[object] = row) -> tuple[object, str]:
-            position = positions[key]
-            return row[position], texts[position]
-
         # The household number.
-        raw_number, number = cell("number")
+        raw_number, number = row[number_position], texts[number_position]
         if isinstance(raw_number, float) and raw_number >= 1e15:
             error(
                 excel_row,
@@ -420,7 +412,7 @@ def parse_ledger(
         if sex_from_id is not None:
             given = values.get("sex")
             if given and given != sex_from_id:
-                raw, text = cell("sex")
+                raw, text = row[positions["sex"]], texts[positions["sex"]]
                 error(excel_row, "sex", raw, text, f"性别与证件号码不符：号码第 17 位表示“{sex_from_id}”。")
                 row_ok = False
             values["sex"] = sex_from_id
@@ -452,7 +444,6 @@ def parse_ledger(
 
     errors.sort(key=lambda e: (e.row, e.column))
     return Ledger(
-        header_row=header_index + 1,
         columns=names,
         unknown_columns=unknown,
         households=households,
@@ -460,11 +451,6 @@ def parse_ledger(
         blank_rows=blank,
         totals_rows=totals,
     )
-
-
-def _chain(first: list[list[object]], rest: Iterable[list[object]]) -> Iterable[list[object]]:
-    yield from first
-    yield from rest
 
 
 def _check_household(
@@ -512,7 +498,6 @@ def _check_household(
             error(anchor, key, "", f"缺少{BY_KEY[key].name}：请填在本户户主所在行，此项必填。")
 
     town, village = agreed.get("town", ""), agreed.get("village", "")
-    household.town, household.village = town, village
     if town and village:
         if town not in areas.towns:
             error(anchor, "town", town, f"乡(镇)“{town}”不在系统中，请核对名称（如“商家镇”）。")
