@@ -192,7 +192,7 @@ def recompute_runs_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         from .tasks import recompute_status_task
 
-        transaction.on_commit(lambda: recompute_status_task.delay(year))
+        transaction.on_commit(lambda: recompute_status_task.delay(year, trigger="district"))
         messages.success(request, _("已安排重算，稍后刷新本页查看。"))
         return redirect("households:recompute_runs")
     stored = HouseholdAssessment.objects.filter(year=year, household__in=household_queryset(request.user))

@@ -18,20 +18,20 @@ def ledger_apply_task(job_id: int) -> str:
 
 
 @shared_task
-def recompute_status_task(year: int | None = None) -> int:
-    """The nightly recompute (beat, 02:00 Asia/Shanghai); also queued after a ledger import."""
+def recompute_status_task(year: int | None = None, trigger: str = "schedule") -> int:
+    """The whole recompute: nightly by beat (02:00 Asia/Shanghai), or queued by the district office."""
     from households.selectors import default_year
     from households.services.assessment import RecomputeRunningError, recompute_run
 
     try:
-        return recompute_run(year=year or default_year(), trigger="schedule" if year is None else "import").pk
+        return recompute_run(year=year or default_year(), trigger=trigger).pk
     except RecomputeRunningError:
         return 0  # the run going on covers it; refusing to overlap is the point
 
 
 @shared_task
 def reassess_households_task(household_ids: list[int], year: int) -> int:
-    """Reassess households just edited in the browser, by the same rules as the nightly job."""
+    """Reassess households just edited in the browser or written by an import, by the nightly job's rules."""
     from households.services.assessment import assessments_recompute
 
     return assessments_recompute(year=year, household_ids=household_ids).assessed

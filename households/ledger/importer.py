@@ -25,7 +25,8 @@ from households.models import (
     Person,
     Relation,
 )
-from households.selectors import default_year, filter_in
+from households.selectors import filter_in
+from households.tasks import reassess_households_task
 
 from .bulk import insert_rows, row_defaults
 from .columns import INCOME_KEYS
@@ -37,7 +38,6 @@ __all__ = [
     "LedgerInvalidError",
     "LedgerUnreadableError",
     "area_lookup",
-    "default_year",
     "ledger_import",
 ]
 
@@ -129,6 +129,7 @@ class _Plan:
     new_persons: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # household number, values
     changed_persons: dict[int, dict[str, Any]] = field(default_factory=dict)
     incomes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # number, values (create/update)
+    touched: set[str] = field(default_factory=set)  # numbers of the households anything is written for
 
 
 def ledger_import(
@@ -166,12 +167,11 @@ def ledger_import(
     if result.errors or dry_run:
         return result
     report("写入数据库", 60)
-    _write(plan, actor=actor, year=year)
+    touched = _write(plan, actor=actor, year=year)
     result.written = True
-    from households.tasks import recompute_status_task
-
-    # The imported households are reassessed by the same rules once the import is committed.
-    transaction.on_commit(lambda: recompute_status_task.delay(year))
+    # The households the import wrote to are reassessed by the same rules once the import is committed.
+    if touched:
+        transaction.on_commit(lambda: reassess_households_task.delay(touched, year))
     report("完成", 100)
     return result
 
@@ -271,6 +271,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
                     )
                     continue
                 plan.new_persons.append((number, values))
+                plan.touched.add(number)
                 result.persons_created += 1
                 continue
             new = tuple(values[f] for f in person_fields)
@@ -278,17 +279,19 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
             if new == old:
                 result.persons_unchanged += 1
                 continue
-            diff = {f: v for f, v, o in zip(person_fields, new, old, strict=True) if v != o}
-            plan.changed_persons[active[0]] = diff
+            differing = [(f, o, v) for f, o, v in zip(person_fields, old, new, strict=True) if o != v]
+            plan.changed_persons[active[0]] = {f: v for f, _o, v in differing}
+            plan.touched.add(number)
             result.persons_updated += 1
-            for f, v, o in zip(person_fields, new, old, strict=True):
-                if v != o:
-                    changes.append(Change(number, old[name_at], _label(Person, f), _shown(f, o), _shown(f, v)))
+            changes.extend(
+                Change(number, old[name_at], _label(Person, f), _shown(f, o), _shown(f, v)) for f, o, v in differing
+            )
 
         if household is None:
             if rows.village_id is not None:
                 values = {**rows.values, "village_id": rows.village_id}
                 plan.new_households.append({"number": number, **values})
+                plan.touched.add(number)
                 plan.status_changes.append((number, "", values.get("status") or HouseholdStatus.IN_POVERTY))
             result.households_created += 1
         else:
@@ -310,6 +313,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
             diff = {f: v for f, v in values.items() if household[f] != v}
             if diff:
                 plan.changed_households[household["pk"]] = diff
+                plan.touched.add(number)
                 result.households_updated += 1
                 if "status" in diff:
                     plan.status_changes.append((number, household["status"], diff["status"]))
@@ -324,29 +328,27 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
 
         if rows.income and any(v is not None for v in rows.income.values()):
             existing = incomes.get(household["pk"]) if household is not None else None
-            if existing is None or any(existing[k] != v for k, v in rows.income.items()):
+            differing = [(k, existing[k] if existing else None, v) for k, v in rows.income.items()]
+            if existing is not None:
+                differing = [(k, o, v) for k, o, v in differing if o != v]
+            if existing is None or differing:
                 plan.incomes.append((number, rows.income))
+                plan.touched.add(number)
                 result.incomes_written += 1
-                if existing is not None:
-                    for k, v in rows.income.items():
-                        if existing[k] != v:
-                            changes.append(
-                                Change(
-                                    number,
-                                    "",
-                                    f"{year} 年{_label(HouseholdIncome, k)}",
-                                    _shown(k, existing[k]),
-                                    _shown(k, v),
-                                )
-                            )
+            if existing is not None:
+                changes.extend(
+                    Change(number, "", f"{year} 年{_label(HouseholdIncome, k)}", _shown(k, o), _shown(k, v))
+                    for k, o, v in differing
+                )
     result.changes_total = len(changes)
     result.changes = changes[:CHANGES_SHOWN]
     return plan
 
 
 @transaction.atomic
-def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
-    """Write the plan: all of it, or (on any failure, a lost connection included) none of it."""
+def _write(plan: _Plan, *, actor: User | None, year: int) -> list[int]:
+    """Write the plan: all of it, or (on any failure, a lost connection included) none of it. Returns the ids
+    of the households written to."""
     user_id = actor.pk if actor is not None else None
     if plan.new_households:
         defaults = row_defaults(Household)
@@ -358,10 +360,9 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
         )
     if plan.changed_households:
         _bulk_update(Household, plan.changed_households, actor=actor)
-    numbers = {n for n, _ in plan.new_persons} | {n for n, _ in plan.incomes} | {n for n, _, _ in plan.status_changes}
     pk_of: dict[str, int] = {}
-    for chunk in _chunks(sorted(numbers)):
-        pk_of.update(Household.objects.filter(number__in=chunk).values_list("number", "pk"))
+    for chunk in _chunks(sorted(plan.touched), _keys_chunk()):
+        pk_of.update(filter_in(Household.objects.all(), "number", chunk).values_list("number", "pk"))
 
     if plan.changed_persons:
         # A member who stops being 户主 is written before the one who becomes 户主: the database allows one
@@ -400,8 +401,8 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
     if plan.incomes:
         stored = {
             i.household_id: i
-            for chunk in _chunks([pk_of[n] for n, _ in plan.incomes])
-            for i in HouseholdIncome.objects.filter(household_id__in=chunk, year=year)
+            for chunk in _chunks([pk_of[n] for n, _ in plan.incomes], _keys_chunk())
+            for i in filter_in(HouseholdIncome.objects.filter(year=year), "household_id", chunk)
         }
         create, update = [], []
         defaults = row_defaults(HouseholdIncome)
@@ -423,6 +424,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> None:
                 default_user=actor,
                 default_change_reason=REASON,
             )
+    return list(pk_of.values())
 
 
 def _bulk_update(model: type, changes: dict[int, dict[str, Any]], *, actor: User | None) -> None:

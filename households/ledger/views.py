@@ -18,10 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from households.filters import HouseholdFilter
 from households.forms import StyledForm
 from households.models import LedgerImport
-from households.selectors import access_import, household_queryset, import_jobs
+from households.selectors import access_import, default_year, household_queryset, import_jobs
 
 from .exporter import ledger_export
-from .importer import default_year
 from .jobs import import_cancel, import_confirm, import_upload
 from .parse import RowError
 from .report import write_error_report

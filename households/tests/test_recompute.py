@@ -229,7 +229,8 @@ def test_the_district_queues_a_run(
     client.force_login(dora)
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post("/households/recompute/").status_code == 302
-    assert RecomputeRun.objects.get().assessed == 3
+    run = RecomputeRun.objects.get()
+    assert (run.assessed, run.trigger) == (3, "district")
     assert client.delete("/households/recompute/").status_code == 405
 
 
@@ -252,3 +253,20 @@ def test_a_real_run_over_several_chunks(areas: dict[str, Area], dora: User, monk
     assert [stored(f"C{i}").meets_standard for i in range(5)] == [False, False, True, True, True]
     again = assessments_recompute(year=YEAR)
     assert (again.created, again.changed, again.unchanged) == (0, 0, 5)
+
+
+def test_an_import_reassesses_the_households_it_wrote(
+    tmp_path: Path, three: dict, eager: None, django_capture_on_commit_callbacks: object
+) -> None:
+    from households.tests.ledgers import head, write_xlsx
+
+    assessments_recompute(year=YEAR)
+    before = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.all()}
+    path = write_xlsx(tmp_path / "new.xlsx", [head("N1", "新户", 工资性收入=30000, 转移性收入=0)])
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_ledger", str(path), "--year", str(YEAR), stdout=io.StringIO())
+    assert stored("N1").meets_standard is True
+    # Only the imported household was assessed; the others were not touched, and no whole run was started.
+    after = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.exclude(household__number="N1")}
+    assert after == before
+    assert not RecomputeRun.objects.exists()

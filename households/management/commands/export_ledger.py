@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Area, AreaLevel
 from households.ledger.exporter import ledger_export
-from households.ledger.importer import default_year
 from households.models import Household
+from households.selectors import default_year
 
 
 class Command(BaseCommand):

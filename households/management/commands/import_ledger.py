@@ -7,10 +7,10 @@ from accounts.models import Area
 from households.ledger.importer import (
     LedgerInvalidError,
     LedgerUnreadableError,
-    default_year,
     ledger_import,
 )
 from households.ledger.report import write_error_report
+from households.selectors import default_year
 
 ERRORS_SHOWN = 50
 

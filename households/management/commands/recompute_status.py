@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from households.ledger.importer import default_year
+from households.selectors import default_year
 from households.services.assessment import RecomputeRunningError, assessments_recompute, recompute_run
 
 
