@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import areas_in_scope
 from households.models import ImportStatus, LedgerImport
+from households.tasks import ledger_apply_task, ledger_check_task
 
 from .importer import ImportResult, LedgerInvalidError, LedgerUnreadableError, ledger_import
 from .reader import sniff
@@ -47,8 +48,6 @@ def import_upload(*, actor: User, upload: UploadedFile, year: int) -> LedgerImpo
         for chunk in upload.chunks():
             out.write(chunk)
     job = LedgerImport.objects.create(actor=actor, file_name=upload.name[:200], stored_file=str(stored), year=year)
-    from households.tasks import ledger_check_task
-
     transaction.on_commit(lambda: ledger_check_task.delay(job.pk))
     return job
 
@@ -121,8 +120,6 @@ def import_confirm(*, actor: User, job: LedgerImport) -> LedgerImport:
     )
     if not updated:
         raise ValidationError("这个导入不在“检查通过，等待确认”状态，不能确认。")
-    from households.tasks import ledger_apply_task
-
     transaction.on_commit(lambda: ledger_apply_task.delay(job.pk))
     job.refresh_from_db()
     return job

@@ -26,6 +26,8 @@ from households.models import (
     PovertyStandard,
     Relation,
 )
+from households.selectors import default_year
+from households.tasks import reassess_households_task
 
 HOUSEHOLD_FIELDS = (
     "number",
@@ -103,9 +105,6 @@ def _check_members(*, household: Household | None, members: list[dict[str, Any]]
 
 def _reassess_after_commit(household: Household) -> None:
     """Once the change is committed, reassess the household by the rules (DESIGN §5, the same as the nightly job)."""
-    from households.selectors import default_year
-    from households.tasks import reassess_households_task
-
     year = default_year()
     pk = household.pk
     transaction.on_commit(lambda: reassess_households_task.delay([pk], year))
