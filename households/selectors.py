@@ -36,6 +36,11 @@ from .rules import (
     per_capita_income,
 )
 
+# The columns the rules read, named by the rule records themselves (also hashed by facts_fingerprints).
+_MEMBER_INPUTS = MemberFacts._fields
+_HOUSEHOLD_INPUTS = ("enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status")
+_INCOME_INPUTS = IncomeFacts._fields
+
 
 def filter_in(queryset: QuerySet, field: str, values: list, *, bounded: bool = False) -> QuerySet:
     """`field IN values`. On PostgreSQL the values travel as one array parameter, so a query can carry tens of
@@ -95,12 +100,10 @@ def registry_counts(households: QuerySet[Household]) -> RegistryCounts:
     return RegistryCounts(households=sum(by_status.values()), persons=persons, by_status=by_status)
 
 
-def access_household(user: User, pk: int, *, for_update: bool = False) -> Household:
-    """The only way a view loads one household for a user. Outside the user's scope: 404, never 403."""
-    qs = household_queryset(user).select_related("village__parent")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    return get_object_or_404(qs, pk=pk)
+def access_household(user: User, pk: int) -> Household:
+    """The only way a view loads one household for a user. Outside the user's scope: 404, never 403.
+    Services lock the row themselves when they write."""
+    return get_object_or_404(household_queryset(user).select_related("village__parent"), pk=pk)
 
 
 def access_person(user: User, household: Household, pk: int) -> Person:
@@ -111,14 +114,9 @@ def access_person(user: User, household: Household, pk: int) -> Person:
 @dataclass(frozen=True)
 class IncomeRow:
     year: int
-    wage: Decimal | None
-    business: Decimal | None
-    property_income: Decimal | None
-    transfer: Decimal | None
-    business_cost: Decimal | None
+    income: IncomeFacts
     net: Decimal | None
     per_capita: Decimal | None
-    per_capita_given: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -132,28 +130,9 @@ class ChangeEntry:
 def household_incomes(household: Household, *, members: int) -> list[IncomeRow]:
     """The household's incomes by year with net and per-capita income by rule 2."""
     rows = []
-    for inc in household.incomes.order_by("-year"):
-        facts = IncomeFacts(
-            wage=inc.wage,
-            business=inc.business,
-            property_income=inc.property_income,
-            transfer=inc.transfer,
-            business_cost=inc.business_cost,
-            per_capita_given=inc.per_capita_given,
-        )
-        rows.append(
-            IncomeRow(
-                year=inc.year,
-                wage=inc.wage,
-                business=inc.business,
-                property_income=inc.property_income,
-                transfer=inc.transfer,
-                business_cost=inc.business_cost,
-                net=net_income(facts),
-                per_capita=per_capita_income(facts, members=members),
-                per_capita_given=inc.per_capita_given,
-            )
-        )
+    for year, *values in household.incomes.order_by("-year").values_list("year", *_INCOME_INPUTS):
+        income = IncomeFacts(*values)
+        rows.append(IncomeRow(year, income, net_income(income), per_capita_income(income, members=members)))
     return rows
 
 
@@ -211,11 +190,6 @@ def import_jobs(user: User) -> QuerySet[LedgerImport]:
 def access_import(user: User, pk: int) -> LedgerImport:
     """One import job for its page; someone else's (unless district office) is a 404."""
     return get_object_or_404(import_jobs(user), pk=pk)
-
-
-_MEMBER_INPUTS = ("name", "birth_date", "school_status", "disability_grade", "taught_at_home", "medical_insurance")
-_HOUSEHOLD_INPUTS = ("enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status")
-_INCOME_INPUTS = ("wage", "business", "property_income", "transfer", "business_cost", "per_capita_given")
 
 
 def household_facts(household_ids: list[int], *, year: int) -> dict[int, HouseholdFacts]:

@@ -25,11 +25,11 @@ from households.models import (
     Person,
     Relation,
 )
+from households.rules import IncomeFacts
 from households.selectors import filter_in
 from households.tasks import reassess_households_task
 
 from .bulk import insert_rows, row_defaults
-from .columns import INCOME_KEYS
 from .parse import AreaLookup, Ledger, LedgerInvalidError, RowError, parse_ledger
 from .reader import LedgerUnreadableError, read_rows
 
@@ -210,7 +210,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
         for row in members.values_list("household_id", "id_number", "name", "relation"):
             active_members.setdefault(row[0], []).append(row)
         year_incomes = filter_in(HouseholdIncome.objects.filter(year=year), "household_id", chunk)
-        for row in year_incomes.values("household_id", *INCOME_KEYS, "per_capita_given"):
+        for row in year_incomes.values("household_id", *IncomeFacts._fields):
             incomes[row["household_id"]] = row
 
     def error(row: int, column: str, value: str, message: str) -> None:
@@ -419,7 +419,7 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> list[int]:
             bulk_update_with_history(
                 update,
                 HouseholdIncome,
-                [*INCOME_KEYS, "per_capita_given"],
+                IncomeFacts._fields,
                 batch_size=BATCH,
                 default_user=actor,
                 default_change_reason=REASON,

@@ -26,6 +26,7 @@ from households.models import (
     PovertyStandard,
     Relation,
 )
+from households.rules import IncomeFacts
 from households.selectors import default_year
 from households.tasks import reassess_households_task
 
@@ -65,7 +66,6 @@ PERSON_FIELDS = (
     "dibao",
     "tekun",
 )
-INCOME_FIELDS = ("wage", "business", "property_income", "transfer", "business_cost", "per_capita_given")
 
 # Status changes a person may make by hand. 未脱贫 → 已脱贫 goes only through the exit procedure.
 MANUAL_TRANSITIONS = {
@@ -308,7 +308,7 @@ def household_change_status(
 @transaction.atomic
 def income_set(*, actor: User, household: Household, year: int, data: dict[str, Any]) -> HouseholdIncome:
     """Record or correct a household's income of one year (the five components of DESIGN §5 rule 2)."""
-    values = {f: data.get(f) for f in INCOME_FIELDS}
+    values = {f: data.get(f) for f in IncomeFacts._fields}
     if all(v is None for v in values.values()):
         raise ValidationError("请至少填写一项收入，或台账给出的人均纯收入。")
     income = HouseholdIncome.objects.select_for_update().filter(household=household, year=year).first()
