@@ -4,7 +4,6 @@ Set-based: households are taken in chunks, each chunk's facts read in three quer
 and only new or changed assessments written. Safe to run twice; a second run while one is going is refused.
 """
 
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -95,12 +94,9 @@ def assessments_recompute(
     year: int,
     household_ids: list[int] | None = None,
     dry_run: bool = False,
-    today: date | None = None,
-    progress: Callable[[int], None] | None = None,
 ) -> RecomputeResult:
     """Assess every household (or the given ones) for `year` by rules 2–6 and store what changed."""
-    today = today or timezone.localdate()
-    as_of = assessment_date(year, today=today)
+    as_of = assessment_date(year, today=timezone.localdate())
     standard = standards_by_year().get(year)
     now = timezone.now()
     ids = (
@@ -131,20 +127,18 @@ def assessments_recompute(
                 chunk, hashes=hashes, year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
             )
             created, changed, unchanged = created + c, changed + ch, unchanged + u
-            if progress is not None:
-                progress(index * CHUNK + len(chunk))
     return RecomputeResult(
         assessed=created + changed + unchanged, created=created, changed=changed, unchanged=unchanged
     )
 
 
-def recompute_run(*, year: int, trigger: str, dry_run: bool = False) -> RecomputeRun:
+def recompute_run(*, year: int, trigger: str) -> RecomputeRun:
     """The whole recompute as a recorded run (start, end, counts, errors), refusing to overlap with itself."""
     if not cache.add(LOCK_KEY, trigger, LOCK_SECONDS):
         raise RecomputeRunningError("另一次状态重算正在运行，本次未启动。")
     run = RecomputeRun.objects.create(year=year, trigger=trigger)
     try:
-        result = assessments_recompute(year=year, dry_run=dry_run)
+        result = assessments_recompute(year=year)
     except Exception as exc:
         run.status, run.errors, run.error_text = RecomputeRun.Status.FAILED, 1, f"{type(exc).__name__}: {exc}"[:2000]
         raise
