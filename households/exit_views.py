@@ -53,32 +53,27 @@ class RejectForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("退回原因"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-# action → (form, the stages it applies to, the permission, the service call, the button's words)
-ACTIONS: dict[str, tuple[type[forms.Form], tuple[str, ...], str, Callable[..., Any], str]] = {
-    "verify": (NoteForm, (ExitStage.PROPOSED,), "households.propose_exit", steps.exit_verify, _("村和工作组核实")),
-    "confirm": (NoteForm, (ExitStage.VERIFIED,), "households.propose_exit", steps.exit_confirm, _("农户已确认")),
+PROPOSE, APPROVE = ("households.propose_exit",), ("households.approve_exit",)
+# action → (form, the stages it applies to, the permissions (any one will do), the service, the button's words)
+ACTIONS: dict[str, tuple[type[forms.Form], tuple[str, ...], tuple[str, ...], Callable[..., Any], str]] = {
+    "verify": (NoteForm, (ExitStage.PROPOSED,), PROPOSE, steps.exit_verify, _("村和工作组核实")),
+    "confirm": (NoteForm, (ExitStage.VERIFIED,), PROPOSE, steps.exit_confirm, _("农户已确认")),
     "publicize": (
         PublicityForm,
         (ExitStage.CONFIRMED,),
-        "households.propose_exit",
+        PROPOSE,
         steps.exit_publicize,
         _("开始公示"),
     ),
     "object": (
         ObjectionForm,
         (ExitStage.PUBLICIZING,),
-        "households.propose_exit",
+        PROPOSE,
         steps.exit_object,
         _("登记异议并退回"),
     ),
-    "approve": (NoteForm, (ExitStage.PUBLICIZING,), "households.approve_exit", steps.exit_approve, _("批准销号")),
-    "reject": (
-        RejectForm,
-        OPEN_EXIT_STAGES,
-        "",
-        steps.exit_reject,
-        _("退回"),
-    ),
+    "approve": (NoteForm, (ExitStage.PUBLICIZING,), APPROVE, steps.exit_approve, _("批准销号")),
+    "reject": (RejectForm, OPEN_EXIT_STAGES, PROPOSE + APPROVE, steps.exit_reject, _("退回")),
 }
 
 
@@ -90,13 +85,8 @@ def _page(
     open_case = case if case is not None and case.is_open else None
     available = []
     if open_case is not None:
-        for name, (form_class, stages, perm, _service, label) in ACTIONS.items():
-            allowed = (
-                user.has_perm(perm)
-                if perm
-                else (user.has_perm("households.propose_exit") or user.has_perm("households.approve_exit"))
-            )
-            if open_case.stage in stages and allowed:
+        for name, (form_class, stages, perms, _service, label) in ACTIONS.items():
+            if open_case.stage in stages and any(user.has_perm(p) for p in perms):
                 form = (bound or {}).get(name) or form_class(prefix=name)
                 available.append({"name": name, "label": label, "form": form})
     propose = None
@@ -120,7 +110,7 @@ def exit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("households.propose_exit", raise_exception=True)
+@permission_required(PROPOSE, raise_exception=True)
 def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk)
     form = ProposeForm(request.POST, prefix="propose")

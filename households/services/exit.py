@@ -30,8 +30,9 @@ MIN_PUBLICITY_DAYS = 7
 EXITABLE = (HouseholdStatus.IN_POVERTY, HouseholdStatus.RETURNED)
 
 
-def _require(actor: User, perm: str) -> None:
-    if not actor.has_perm(perm):
+def _require(actor: User, *perms: str) -> None:
+    """The actor holds at least one of `perms`."""
+    if not any(actor.has_perm(p) for p in perms):
         raise PermissionDenied("您的角色不能办理这一步。")
 
 
@@ -151,8 +152,7 @@ def exit_approve(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
 @transaction.atomic
 def exit_reject(*, actor: User, case: ExitCase, reason: str) -> ExitCase:
     """Stop the case at any step, with the reason."""
-    if not (actor.has_perm("households.propose_exit") or actor.has_perm("households.approve_exit")):
-        raise PermissionDenied("您的角色不能办理这一步。")
+    _require(actor, "households.propose_exit", "households.approve_exit")
     case = _locked(case, *OPEN_EXIT_STAGES)
     if not reason.strip():
         raise ValidationError("请填写退回原因。")
