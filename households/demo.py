@@ -6,6 +6,7 @@ office sets the real ones with `set_standard`.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -65,6 +66,19 @@ class DemoResult:
     standards: int
     users_created: int
     households_created: int
+    other: tuple[str, ...] = ()  # one line per registered demo step
+
+
+# Other apps add their part of the demo (cadres and pairings ...) without households importing them (DESIGN §3).
+# A step runs after the households exist, in the same transaction, with the district demo user as the actor;
+# it must be idempotent like the rest, and returns one line for the command's output.
+DemoStep = Callable[[User], str]
+_demo_steps: list[DemoStep] = []
+
+
+def register_demo_step(step: DemoStep) -> None:
+    if step not in _demo_steps:
+        _demo_steps.append(step)
 
 
 def _name(rng: random.Random, surname: str, male: bool) -> str:
@@ -257,9 +271,11 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
 
         for year in (today.year - 2, today.year - 1):
             assessments_recompute(year=year)
+    other = tuple(step(actor) for step in _demo_steps)
     return DemoResult(
         areas_created=areas_created,
         standards=today.year - 2015 + 1,
         users_created=users_created,
         households_created=created,
+        other=other,
     )

@@ -22,6 +22,7 @@ from .forms import (
     PersonLeaveForm,
 )
 from .models import Household
+from .panels import household_panels
 from .selectors import (
     access_household,
     access_person,
@@ -89,6 +90,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_person": user.has_perm("households.change_person"),
             "can_change_status": user.has_perm("households.change_household_status"),
             "can_set_income": user.has_perm("households.change_householdincome"),
+            "panels": household_panels(request, household),
         },
     )
 

@@ -198,6 +198,8 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 BY_KEY = {c.key: c for c in COLUMNS}
+# Household columns with no field here: another app stores them through a ledger extension (extensions.py).
+EXTENSION_KEYS = ("cadre", "cadre_phone", "cadre_unit")
 # The columns an export adds, computed by the rules (DESIGN §9). An import recognises and skips them, so an
 # exported ledger re-imports without "unknown column" notes; they are never read back as data.
 COMPUTED_COLUMNS = ("人均纯收入(计算)", "收入档次", "未达标项", "达到脱贫标准")

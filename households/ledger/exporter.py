@@ -13,16 +13,17 @@ from households.models import Household, HouseholdIncome, Person, Relation
 from households.rules import Assessment, IncomeFacts, assess, assessment_date, per_capita_income
 from households.selectors import household_facts, standards_by_year
 
-from .columns import BY_KEY, COMPUTED_COLUMNS, INCOME_KEYS, Column
+from .columns import BY_KEY, COMPUTED_COLUMNS, EXTENSION_KEYS, INCOME_KEYS, Column
+from .extensions import extensions
 from .xlsx import write_table
 
-# The columns written, in FORMAT.md's order. The cadre columns wait for the pairing records that fill them.
+# The columns written, in FORMAT.md's order. The cadre columns come from the ledger extension that stores them.
 EXPORT_KEYS = (
     "county", "town", "village", "natural_village", "number", "national_number", "name", "id_number", "size",
     "relation", "sex", "ethnicity", "education", "school_status", "health", "labour_ability", "work_status",
     "work_months", "medical_insurance", "critical_illness_insurance", "pension_insurance", "dibao", "tekun",
     "attribute", "main_cause", "registration_year", "status", "exit_year", "dilapidated", "house_grade",
-    "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone",
+    "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone", *EXTENSION_KEYS,
 )  # fmt: skip
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(BY_KEY[k] for k in EXPORT_KEYS)
 HEADER = [c.name for c in EXPORT_COLUMNS] + list(COMPUTED_COLUMNS)
@@ -56,13 +57,17 @@ def ledger_rows(households: QuerySet[Household], *, year: int) -> Iterator[list[
             .prefetch_related(Prefetch("members", queryset=members), Prefetch("incomes", queryset=incomes))
             .in_bulk()
         )
+        extra: dict[int, dict[str, Any]] = {}
+        for extension in extensions():
+            for pk, values in extension.export(chunk).items():
+                extra.setdefault(pk, {}).update(values)
         for pk in chunk:
             household = loaded[pk]
             result = assess(facts[pk], standard=standard, as_of=as_of)
-            yield from _household_rows(household, result)
+            yield from _household_rows(household, result, extra.get(pk, {}))
 
 
-def _household_rows(household: Household, result: Assessment) -> Iterator[list[Any]]:
+def _household_rows(household: Household, result: Assessment, extra: dict[str, Any]) -> Iterator[list[Any]]:
     people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
     if not people:
         return
@@ -78,6 +83,7 @@ def _household_rows(household: Household, result: Assessment) -> Iterator[list[A
         # The ledger's own figure, as imported; the computed one goes in 人均纯收入(计算).
         "per_capita": per_capita_income(facts, members=len(people)),
         **income_values,
+        **extra,
     }
     for key in EXPORT_KEYS:
         column = BY_KEY[key]

@@ -30,6 +30,7 @@ from households.selectors import filter_in
 from households.tasks import reassess_households_task
 
 from .bulk import insert_rows, row_defaults
+from .extensions import ExtensionRow, Writer, extensions
 from .parse import AreaLookup, Ledger, LedgerInvalidError, RowError, parse_ledger
 from .reader import LedgerUnreadableError, read_rows
 
@@ -78,6 +79,8 @@ class ImportResult:
     changes: list[Change] = field(default_factory=list)
     changes_total: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # from the ledger extensions: shown, not blocking
+    extension_summaries: list[str] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -130,6 +133,8 @@ class _Plan:
     changed_persons: dict[int, dict[str, Any]] = field(default_factory=dict)
     incomes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # number, values (create/update)
     touched: set[str] = field(default_factory=set)  # numbers of the households anything is written for
+    stored_ids: dict[str, int] = field(default_factory=dict)  # number → id of the households already stored
+    writers: list[Writer] = field(default_factory=list)  # the ledger extensions' writes
 
 
 def ledger_import(
@@ -163,6 +168,7 @@ def ledger_import(
     )
     report("与系统数据比对", 40)
     plan = _plan(ledger, result, lookup=lookup, year=year)
+    _plan_extensions(ledger, result, plan)
     result.errors.sort(key=lambda e: (e.row, e.column))
     if result.errors or dry_run:
         return result
@@ -174,6 +180,30 @@ def ledger_import(
         transaction.on_commit(lambda: reassess_households_task.delay(touched, year))
     report("完成", 100)
     return result
+
+
+def _plan_extensions(ledger: Ledger, result: ImportResult, plan: _Plan) -> None:
+    """Hand the columns other apps store (帮扶责任人 ...) to their extensions, household by household."""
+    for extension in extensions():
+        rows = [
+            ExtensionRow(
+                number=number,
+                row=household.anchor_row or household.first_row,
+                household_id=plan.stored_ids.get(number),
+                values={k: household.extras.get(k, "") for k in extension.keys},
+            )
+            for number, household in ledger.households.items()
+            if any(k in household.extras for k in extension.keys)
+        ]
+        if not rows:
+            continue
+        planned = extension.plan(rows, ledger.columns)
+        result.errors.extend(planned.errors)
+        result.notes.extend(planned.notes)
+        if planned.summary:
+            result.extension_summaries.append(planned.summary)
+        if planned.write is not None:
+            plan.writers.append(planned.write)
 
 
 def _keys_chunk() -> int:
@@ -191,6 +221,7 @@ def _plan(ledger: Ledger, result: ImportResult, *, lookup: AreaLookup, year: int
             "pk", "number", "village_id", "status", *household_fields
         ):
             stored[row["number"]] = row
+    plan.stored_ids = {number: row["pk"] for number, row in stored.items()}
 
     # Every row carries the same person fields (the file's columns), so stored and new values compare as tuples.
     person_fields = sorted({f for h in ledger.households.values() for p in h.persons for f in p.values})
@@ -424,6 +455,11 @@ def _write(plan: _Plan, *, actor: User | None, year: int) -> list[int]:
                 default_user=actor,
                 default_change_reason=REASON,
             )
+    if plan.writers:
+        # New households are all among the touched ones, so this maps every household of the ledger.
+        ids = {**plan.stored_ids, **pk_of}
+        for write in plan.writers:
+            write(ids, actor)
     return list(pk_of.values())
 
 

@@ -23,6 +23,7 @@ from .columns import (
     ALIASES,
     BY_KEY,
     COMPUTED_COLUMNS,
+    EXTENSION_KEYS,
     INCOME_KEYS,
     NO,
     SYNONYMS,
@@ -69,6 +70,8 @@ class HouseholdRows:
     values: dict[str, Any] = field(default_factory=dict)  # Household field → value
     income: dict[str, Decimal | None] | None = None
     persons: list[PersonRow] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # EXTENSION_KEYS → value, for the ledger extensions
+    anchor_row: int = 0  # the row the household's values are reported on (the head's)
 
 
 @dataclass
@@ -565,6 +568,8 @@ def _check_household(
         if column.field and key not in INCOME_KEYS:
             blank = None if column.kind in (Kind.YES_NO, Kind.YEAR, Kind.INT) else ""
             household.values[column.field] = agreed.get(key, blank)
+    household.extras = {key: agreed.get(key, "") for key in present if key in EXTENSION_KEYS}
+    household.anchor_row = anchor
     # Without a 脱贫属性 column the file says nothing about status: a stored status is left as it is.
     household.values.pop("exit_year", None)
     if has_status:

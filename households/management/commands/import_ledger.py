@@ -48,6 +48,10 @@ class Command(BaseCommand):
             self.stdout.write(f"已跳过空行 {result.blank_rows} 行、合计行 {result.totals_rows} 行。")
         for line in result.missing_members:
             self.stdout.write(f"注意：{line}（未删除，请核实后在系统中办理减少）")
+        for line in result.notes:
+            self.stdout.write(f"注意：{line}")
+        for line in result.extension_summaries:
+            self.stdout.write(line)
         if result.errors:
             for e in result.errors[:ERRORS_SHOWN]:
                 self.stderr.write(f"第 {e.row} 行 {e.column}：{e.message}" + (f"（值：{e.value}）" if e.value else ""))

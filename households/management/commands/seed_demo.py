@@ -19,6 +19,8 @@ class Command(BaseCommand):
             f"演示数据就绪：新增区划 {result.areas_created} 个，年度标准 {result.standards} 个，"
             f"新增用户 {result.users_created} 个，新增农户 {result.households_created} 户。"
         )
+        for line in result.other:
+            self.stdout.write(line)
         shown = password or (DEFAULT_PASSWORD if result.users_created else "（未改变）")
         for username, last, first, _role, _code in DEMO_USERS:
             self.stdout.write(f"  用户 {username:<10} {last}{first}  密码 {shown}")
