@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "accounts",
     "households",
+    "assistance",
 ]
 
 MIDDLEWARE = [
@@ -152,11 +153,15 @@ if not DEBUG:
 # Uploaded ledgers wait here between check and import; nothing under it is served to browsers.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 LEDGER_UPLOAD_MAX_BYTES = env.int("LEDGER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Visit photos (走访照片) are stored under MEDIA_ROOT/visits and served only through a scoped view.
+VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 # The admin's import/export of reference tables (areas, standards) needs the change permission of the table,
 # which only the district office holds (DESIGN §4).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "change"
+# All or nothing: a sheet with any bad row writes no row (the admin then shows every problem).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Households per page on the registry list.
 HOUSEHOLDS_PER_PAGE = 50
@@ -166,4 +171,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # One line per finished task drowns everything else (the demo alone runs hundreds); failures still show.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz/", account_views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
+    path("assistance/", include("assistance.urls")),
     # One login page for everybody, the admin included, so one login policy applies.
     path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),

@@ -1,0 +1,181 @@
+"""Forms validate and normalise; services write (and apply the rules). Messages say what to fix, in Chinese."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.forms import StyledForm, _half_width, style_fields
+from households.models import Household
+from households.phone import PhoneError, parse_phone
+
+from .models import HANDOVER_REASONS, Cadre, CadreRank, Measure, Visit
+from .rules import MEASURE_ITEMS, quota_for, rank_label
+from .selectors import pairing_quotas
+from .services import CADRE_FIELDS, MEASURE_FIELDS
+
+PHOTO_TYPES = ("JPEG", "PNG")
+
+
+class CadreForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Cadre
+        fields = CADRE_FIELDS
+        widgets = {"note": forms.TextInput()}
+
+    def clean_name(self) -> str:
+        name = "".join(_half_width(self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError(_("请填写干部姓名。"))
+        return name
+
+    def clean_phone(self) -> str:
+        try:
+            return parse_phone(self.cleaned_data["phone"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class CadreChoiceField(forms.ModelChoiceField):
+    """Active cadres, each with the quota used: 张三 · 区财政局 · 科级干部 · 已结对 2/3 户."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=cadre_choice_queryset(), **kwargs)
+        self.quotas: dict[str, int] | None = None  # read when the choices are rendered, not at import time
+
+    def label_from_instance(self, cadre: Cadre) -> str:
+        if self.quotas is None:
+            self.quotas = pairing_quotas()
+        used = getattr(cadre, "n", None)
+        quota = quota_for(cadre.rank, self.quotas)
+        parts = [cadre.name, cadre.unit, rank_label(cadre.rank)]
+        if used is not None:
+            parts.append(f"已结对 {used}/{quota} 户")
+        return " · ".join(p for p in parts if p)
+
+
+def cadre_choice_queryset() -> QuerySet[Cadre]:
+    return Cadre.objects.filter(active=True).annotate(n=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
+
+
+class PairForm(StyledForm, forms.Form):
+    cadre = CadreChoiceField(label=_("帮扶责任人"))
+    started_on = forms.DateField(label=_("结对日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started_on"].initial = timezone.localdate()
+
+
+class HandoverForm(StyledForm, forms.Form):
+    successor = CadreChoiceField(label=_("接替的帮扶责任人"))
+    reason = forms.ChoiceField(label=_("更换原因"), choices=[("", _("请选择")), *HANDOVER_REASONS])
+    on = forms.DateField(label=_("交接日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class PairingEndForm(StyledForm, forms.Form):
+    on = forms.DateField(label=_("解除日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()
+
+
+class VisitForm(StyledForm, forms.ModelForm):
+    cadre = CadreChoiceField(label=_("走访干部"))
+
+    class Meta:
+        model = Visit
+        fields = ("cadre", "visited_on", "found", "agreed", "photo")
+        widgets = {
+            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "found": forms.Textarea(attrs={"rows": 3}),
+            "agreed": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+        current = household.pairings.active().first()
+        if current is not None:
+            self.fields["cadre"].initial = current.cadre_id
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
+        self.fields["photo"].help_text = _("可选，JPG 或 PNG，不超过 %(mb)s MB。") % {
+            "mb": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)
+        }
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return photo
+        if photo.size > settings.VISIT_PHOTO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("照片太大（%(mb).1f MB），请压缩到 %(max)s MB 以内。")
+                % {"mb": photo.size / 1024 / 1024, "max": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)}
+            )
+        # ImageField has opened it with Pillow: the format comes from the content, not the file name.
+        image_format = getattr(getattr(photo, "image", None), "format", None)
+        if image_format not in PHOTO_TYPES:
+            raise forms.ValidationError(_("照片只能是 JPG 或 PNG 图片。"))
+        return photo
+
+
+class MeasureForm(StyledForm, forms.ModelForm):
+    cadre = CadreChoiceField(label=_("责任干部"), required=False)
+
+    class Meta:
+        model = Measure
+        fields = MEASURE_FIELDS
+        widgets = {
+            "done_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.TextInput(),
+        }
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = household.members.all()
+        self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.relation}）"
+        if self.instance.pk is None:
+            self.fields["year"].initial = timezone.localdate().year
+            self.fields["done_on"].initial = timezone.localdate()
+        # Which items go with which kind, for the page's hint.
+        self.fields["item"].help_text = "；".join(f"{k}：{'、'.join(v)}" for k, v in MEASURE_ITEMS.items())
+        if self.instance.cadre_id and not self.instance.cadre.active:
+            # A measure recorded under a cadre who has since left keeps showing that cadre.
+            self.fields["cadre"].queryset = self.fields["cadre"].queryset | Cadre.objects.filter(
+                pk=self.instance.cadre_id
+            )
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if not 2013 <= year <= this_year + 1:
+            raise forms.ValidationError(_("年度应在 2013–%(y)s 之间。") % {"y": this_year + 1})
+        return year
+
+    def clean_item(self) -> str:
+        return self.cleaned_data["item"] or ""
+
+
+class QuotaForm(StyledForm, forms.Form):
+    """One field per rank: the number of households a cadre of that rank may take."""
+
+    def __init__(self, *args: Any, quotas: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for value, label in CadreRank.choices:
+            self.fields[value] = forms.IntegerField(
+                label=_("%(rank)s每人最多结对（户）") % {"rank": label},
+                min_value=1,
+                max_value=20,
+                initial=quotas.get(value),
+            )
+        style_fields(self.fields)
