@@ -1,4 +1,4 @@
-"""Shared test fixtures: the sample area tree and the named personas of STYLE §20.
+"""Shared test fixtures: the sample area tree, the named personas of STYLE §20, and a browser page.
 
 - alice: town clerk of 商家镇          - bob: town clerk of 萌水镇
 - vera: village clerk of 商家村 (商家镇) - dora: district officer
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from accounts.models import Area, Role, User
 from accounts.services import areas_load
@@ -102,3 +103,33 @@ def audrey(areas: dict[str, Area]) -> User:
 @pytest.fixture
 def nobody(areas: dict[str, Area]) -> User:
     return make_user("nobody", role=None, area=None)
+
+
+@pytest.fixture
+def page(live_server: object) -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        # With Playwright's loop running, the ORM keeps its connection per async context: close that one too,
+        # or the test database cannot be dropped at the end of the run.
+        connections.close_all()
+        context.close()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import StyledForm, _half_width, style_fields
+from households.forms import DatePicker, StyledForm, _half_width, style_fields
 from households.models import Household
 from households.phone import PhoneError, parse_phone
 
@@ -63,7 +63,7 @@ def cadre_choice_queryset() -> QuerySet[Cadre]:
 
 class PairForm(StyledForm, forms.Form):
     cadre = CadreChoiceField(label=_("帮扶责任人"))
-    started_on = forms.DateField(label=_("结对日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("结对日期"), widget=DatePicker())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -73,7 +73,7 @@ class PairForm(StyledForm, forms.Form):
 class HandoverForm(StyledForm, forms.Form):
     successor = CadreChoiceField(label=_("接替的帮扶责任人"))
     reason = forms.ChoiceField(label=_("更换原因"), choices=[("", _("请选择")), *HANDOVER_REASONS])
-    on = forms.DateField(label=_("交接日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("交接日期"), widget=DatePicker())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -82,7 +82,7 @@ class HandoverForm(StyledForm, forms.Form):
 
 
 class PairingEndForm(StyledForm, forms.Form):
-    on = forms.DateField(label=_("解除日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("解除日期"), widget=DatePicker())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,7 +97,7 @@ class VisitForm(StyledForm, forms.ModelForm):
         model = Visit
         fields = ("cadre", "visited_on", "found", "agreed", "photo")
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}),
+            "visited_on": DatePicker(),
             "found": forms.Textarea(attrs={"rows": 3}),
             "agreed": forms.Textarea(attrs={"rows": 2}),
         }
@@ -136,7 +136,7 @@ class MeasureForm(StyledForm, forms.ModelForm):
         model = Measure
         fields = MEASURE_FIELDS
         widgets = {
-            "done_on": forms.DateInput(attrs={"type": "date"}),
+            "done_on": DatePicker(),
             "description": forms.TextInput(),
         }
 

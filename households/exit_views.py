@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import villages_in_scope
 
-from .forms import StyledForm, village_label
+from .forms import DatePicker, StyledForm, village_label
 from .models import OPEN_EXIT_STAGES, ExitCase, ExitStage, HouseholdAssessment, RecomputeRun
 from .selectors import (
     access_household,
@@ -30,7 +30,7 @@ from .services import exit as steps
 
 
 class ProposeForm(StyledForm, forms.Form):
-    deliberation_date = forms.DateField(label=_("民主评议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    deliberation_date = forms.DateField(label=_("民主评议日期"), widget=DatePicker())
     attendance = forms.IntegerField(label=_("参会人数"), min_value=1)
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
 
@@ -40,12 +40,12 @@ class NoteForm(StyledForm, forms.Form):
 
 
 class PublicityForm(StyledForm, forms.Form):
-    start = forms.DateField(label=_("公示开始"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("公示结束"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("至少 7 天"))
+    start = forms.DateField(label=_("公示开始"), widget=DatePicker())
+    end = forms.DateField(label=_("公示结束"), widget=DatePicker(), help_text=_("至少 7 天"))
 
 
 class ObjectionForm(StyledForm, forms.Form):
-    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("收到日期"), widget=DatePicker())
     content = forms.CharField(label=_("异议内容"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
 
 

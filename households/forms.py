@@ -52,6 +52,16 @@ def style_fields(fields: dict[str, forms.Field]) -> None:
                 field.choices = [("", _("请选择") if field.required else _("未填写")), *choices[1:]]
 
 
+class DatePicker(forms.DateInput):
+    """The browser's date picker. It reads and writes only YYYY-MM-DD, whatever the locale's date format, so a
+    form's initial or stored date must be rendered that way or the field shows empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class StyledForm:
     """Mixin: a form whose widgets carry Bootstrap classes."""
 
@@ -251,7 +261,7 @@ EditMemberFormSet = _member_formset(extra=1)
 
 class PersonLeaveForm(StyledForm, forms.Form):
     reason = forms.ChoiceField(label=_("减少原因"), choices=LeftReason.choices)
-    on = forms.DateField(label=_("减少日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("减少日期"), widget=DatePicker())
     note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("如迁入地、死亡证明编号等。"))
     new_head = forms.ModelChoiceField(
         label=_("新户主"), queryset=Person.objects.none(), required=False, empty_label=_("请选择")

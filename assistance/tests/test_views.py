@@ -282,6 +282,7 @@ def test_a_measure_is_added_and_corrected(
     measure = Measure.objects.get()
     assert measure.amount == 5000
     edit = reverse("assistance:measure_edit", args=[measure.pk])
+    assert 'value="2026-03-01"' in client.get(edit).content.decode()  # the date picker shows the stored date
     assert client.post(edit, {**form, "months": "11", "amount": ""}).status_code == 302
     measure.refresh_from_db()
     assert (measure.months, measure.amount) == (11, 5500)

@@ -4,12 +4,9 @@ members and finds it in the list; the other town's clerk cannot open its page.
 Skipped where Chromium is not installed, except in CI, where conftest.py makes a missing browser a failure.
 """
 
-import os
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.db import connections
 
 from accounts.models import Area, User
 from conftest import CHROMIUM
@@ -21,36 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
 ]
-
-
-@pytest.fixture
-def page(live_server: object) -> Iterator[object]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        # With Playwright's loop running, the ORM keeps its connection per async context: close that one too,
-        # or the test database cannot be dropped at the end of the run.
-        connections.close_all()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def log_in(page: object, base: str, username: str) -> None:
