@@ -142,7 +142,11 @@ class MeasureForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = household.members.all()
+        # Members still in the household; a measure recorded for someone who has since left keeps showing them.
+        people = household.members.active()
+        if self.instance.person_id:
+            people = people | household.members.filter(pk=self.instance.person_id)
+        self.fields["person"].queryset = people
         self.fields["person"].label_from_instance = lambda p: f"{p.name}（{p.relation}）"
         if self.instance.pk is None:
             self.fields["year"].initial = timezone.localdate().year

@@ -5,9 +5,13 @@ A pairing, a visit or a measure is never deleted: a pairing ends (with a reason,
 household has not exited), a cadre is set inactive. History is kept for every model.
 """
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -206,6 +210,12 @@ class Pairing(models.Model):
         return self.ended_on is None
 
 
+def visit_photo_path(visit: "Visit", filename: str) -> str:
+    """A random name under visits/YYYY/MM/: the uploaded file's own name (often a person's name) is not kept."""
+    suffix = Path(filename).suffix.lower()[:5]
+    return f"visits/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
 class Visit(models.Model):
     """走访记录: a cadre's visit to a household, what was found and what was agreed."""
 
@@ -214,7 +224,7 @@ class Visit(models.Model):
     visited_on = models.DateField(_("走访日期"))
     found = models.TextField(_("了解到的情况"), max_length=2000)
     agreed = models.TextField(_("商定的事项"), max_length=2000, blank=True)
-    photo = models.ImageField(_("照片"), upload_to="visits/%Y/%m/", blank=True)
+    photo = models.ImageField(_("照片"), upload_to=visit_photo_path, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
     )

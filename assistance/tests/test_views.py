@@ -226,6 +226,8 @@ def test_a_visit_with_a_photo_is_shown_only_in_scope(
     )
     assert response.status_code == 302, response.content.decode()
     visit = Visit.objects.get()
+    assert "走访" not in visit.photo.name  # stored under a random name
+    assert visit.photo.name.endswith(".png")
     photo_url = reverse("assistance:visit_photo", args=[visit.pk])
     detail = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert "老人腿脚不便" in detail
