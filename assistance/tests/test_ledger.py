@@ -11,22 +11,13 @@ from accounts.models import Area, User
 from assistance.models import Cadre, Pairing
 from households.models import Household
 from households.tests.ledgers import HEADER, head, member, write_xlsx
+from households.tests.test_import import run
 
 from .factories import make_cadre, pair
 
 pytestmark = pytest.mark.django_db
 
 CADRE_HEADER = [*HEADER, "帮扶责任人", "帮扶责任人联系电话", "帮扶单位"]
-
-
-def run(path: Path, *args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_ledger", str(path), *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def ledger(tmp_path: Path, rows: list[dict], name: str = "ledger.xlsx", header: list[str] = CADRE_HEADER) -> Path:
