@@ -401,3 +401,24 @@ def test_the_household_page_shows_no_panel_to_a_role_without_it(
     page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
     assert 'data-testid="assistance-panel"' not in page
     assert paired.cadre.name not in page
+
+
+def test_the_cadre_list_and_coverage_pages_run_the_same_queries_for_few_and_many_cadres(
+    client: Client, dora: User, areas: dict[str, Area]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    client.force_login(dora)
+    for _ in range(2):
+        pair(actor=dora, household=make_household(village=areas["商家村"], actor=dora), cadre=make_cadre(actor=dora))
+    few = (queries("assistance:cadres"), queries("assistance:coverage"))
+    for _ in range(10):
+        pair(actor=dora, household=make_household(village=areas["南山村"], actor=dora), cadre=make_cadre(actor=dora))
+    make_household(village=areas["南山村"], actor=dora)  # one without a cadre, too
+    assert (queries("assistance:cadres"), queries("assistance:coverage")) == few
