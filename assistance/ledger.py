@@ -83,6 +83,14 @@ def cadre_plan(rows: list[ExtensionRow], columns: dict[str, str]) -> ExtensionPl
                 target = exact[0].pk
             elif not same:
                 target = (name, phone)
+            elif len(same) == 1 and blank and phones_to_fill.get(blank[0].pk, phone) != phone:
+                error(
+                    r.row,
+                    phone_column,
+                    mask_phone(phone),
+                    f"台账中帮扶责任人“{name}”填了不同的电话（另一处为 {mask_phone(phones_to_fill[blank[0].pk])}），"
+                    f"干部名册中只有一位“{name}”，请核对后统一。",
+                )
             elif len(same) == 1 and blank:
                 target = blank[0].pk
                 phones_to_fill[blank[0].pk] = phone

@@ -164,3 +164,28 @@ def test_the_export_writes_the_cadre_and_reimports_unchanged(
     assert code == 0, err
     assert "未变 1 户" in stdout
     assert Pairing.history.count() == history
+
+
+def test_one_rostered_cadre_given_two_phones_in_the_ledger_is_a_row_error(
+    tmp_path: Path, areas: dict[str, Area], dora: User
+) -> None:
+    make_cadre(actor=dora, name="李志强", phone="")
+    rows = [
+        head("H001", "张大山", 帮扶责任人="李志强", 帮扶责任人联系电话="13900001111"),
+        head("H002", "王建国", 帮扶责任人="李志强", 帮扶责任人联系电话="13900002222"),
+    ]
+    code, _out, err = run(ledger(tmp_path, rows))
+    assert code == 1
+    assert "台账中帮扶责任人“李志强”填了不同的电话（另一处为 139****1111），干部名册中只有一位“李志强”" in err
+    assert Cadre.objects.get().phone == ""
+
+
+def test_a_rostered_cadre_without_a_phone_gets_the_ledger_s(tmp_path: Path, areas: dict[str, Area], dora: User) -> None:
+    cadre = make_cadre(actor=dora, name="李志强", phone="")
+    code, _out, err = run(
+        ledger(tmp_path, [head("H001", "张大山", 帮扶责任人="李志强", 帮扶责任人联系电话="13900001111")])
+    )
+    assert code == 0, err
+    cadre.refresh_from_db()
+    assert cadre.phone == "13900001111"
+    assert Pairing.objects.active().get().cadre == cadre
