@@ -98,7 +98,8 @@ def _locked_household(household: Household) -> Household:
 
 
 def _check_pairable(cadre: Cadre, *, household: Household, current: Pairing | None) -> None:
-    # The cadre row is locked first, so two clerks pairing the same cadre at once are counted one after the other.
+    # The cadre row is locked (after the household, in every service), so two clerks pairing the same cadre at
+    # once are counted one after the other.
     Cadre.objects.select_for_update().filter(pk=cadre.pk).first()
     refusal = pairing_refusal(
         cadre=cadre_load(cadre),
