@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from households.forms import add_service_error
 from households.models import Household
 from households.selectors import access_household
 
@@ -37,17 +38,6 @@ from .selectors import (
 )
 
 CADRES_PER_PAGE = 50
-
-
-def _service_error(form: Any, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error.message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def household_panel(request: HttpRequest, household: Household) -> tuple[str, dict[str, Any]] | None:
@@ -120,7 +110,7 @@ def cadre_create_view(request: HttpRequest) -> HttpResponse:
         try:
             cadre = services.cadre_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已登记干部 %(name)s。") % {"name": cadre.name})
             return redirect("assistance:cadre", pk=cadre.pk)
@@ -136,7 +126,7 @@ def cadre_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cadre_update(actor=request.user, cadre=cadre, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("assistance:cadre", pk=cadre.pk)
@@ -171,7 +161,7 @@ def pairing_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 started_on=form.cleaned_data["started_on"],
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已与 %(name)s 结对。") % {"name": pairing.cadre.name})
             return redirect("households:detail", pk=household.pk)
@@ -196,7 +186,7 @@ def pairing_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("已由 %(new)s 接替 %(old)s。") % {"new": new.cadre.name, "old": pairing.cadre.name}
@@ -221,7 +211,7 @@ def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, pairing=pairing, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已解除与 %(name)s 的结对。") % {"name": pairing.cadre.name})
             return redirect("households:detail", pk=household.pk)
@@ -239,7 +229,7 @@ def visit_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_record(actor=request.user, household=household, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已登记走访。"))
             return redirect("households:detail", pk=household.pk)
@@ -271,7 +261,7 @@ def measure_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.measure_add(actor=request.user, household=household, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已登记帮扶措施。"))
             return redirect("households:detail", pk=household.pk)
@@ -288,7 +278,7 @@ def measure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.measure_update(actor=request.user, measure=measure, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("households:detail", pk=household.pk)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,17 @@ def style_fields(fields: dict[str, forms.Field]) -> None:
             if choices and choices[0][0] == "":
                 # Django's "---------" means nothing to a clerk.
                 field.choices = [("", _("请选择") if field.required else _("未填写")), *choices[1:]]
+
+
+def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, if the form has it, otherwise above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error.message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
 
 
 class DatePicker(forms.DateInput):

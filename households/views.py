@@ -20,6 +20,7 @@ from .forms import (
     IncomeForm,
     PersonForm,
     PersonLeaveForm,
+    add_service_error,
 )
 from .models import Household
 from .panels import household_panels
@@ -34,12 +35,6 @@ from .selectors import (
     household_queryset,
     registry_counts,
 )
-
-
-def _service_error(form: object, exc: ValidationError) -> None:
-    """Show a service's refusal on the form, as a non-field error."""
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 @require_GET
@@ -106,7 +101,7 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.cleaned_data, members=formset.members_data()
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已建档：户编号 %(n)s。") % {"n": household.number})
             return redirect("households:detail", pk=household.pk)
@@ -130,7 +125,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, household=household, data=form.cleaned_data, members=formset.members_data()
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("households:detail", pk=household.pk)
@@ -146,7 +141,7 @@ def person_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             person = services.person_add(actor=request.user, household=household, data=form.cleaned_data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已新增成员 %(name)s。") % {"name": person.name})
             return redirect("households:detail", pk=household.pk)
@@ -173,7 +168,7 @@ def person_leave_view(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
                 new_head=form.cleaned_data.get("new_head"),
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已登记 %(name)s 减少。") % {"name": person.name})
             return redirect("households:detail", pk=household.pk)
@@ -194,7 +189,7 @@ def household_status_view(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("状态已变更。"))
             return redirect("households:detail", pk=household.pk)
@@ -213,7 +208,7 @@ def income_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.income_set(actor=request.user, household=household, year=data["year"], data=data)
         except ValidationError as exc:
-            _service_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已保存 %(year)s 年收入。") % {"year": data["year"]})
             return redirect("households:detail", pk=household.pk)
