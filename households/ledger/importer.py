@@ -188,7 +188,7 @@ def _plan_extensions(ledger: Ledger, result: ImportResult, plan: _Plan) -> None:
         rows = [
             ExtensionRow(
                 number=number,
-                row=household.anchor_row or household.first_row,
+                row=household.anchor_row,
                 household_id=plan.stored_ids.get(number),
                 values={k: household.extras.get(k, "") for k in extension.keys},
             )

@@ -71,7 +71,7 @@ class HouseholdRows:
     income: dict[str, Decimal | None] | None = None
     persons: list[PersonRow] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)  # EXTENSION_KEYS → value, for the ledger extensions
-    anchor_row: int = 0  # the row the household's values are reported on (the head's)
+    anchor_row: int = 0  # the row the household's values are reported on (the head's); set by the household check
 
 
 @dataclass
