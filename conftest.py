@@ -56,6 +56,19 @@ def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_address_failures() -> Iterator[None]:
+    """The login's per-address failure count lives in the cache (Redis in CI), which outlives a test: each test
+    starts from none, so one test's failed logins cannot lock another's client out."""
+    from django.core.cache import cache
+
+    from accounts.signals import IP_FAILURES_KEY
+
+    cache.delete(IP_FAILURES_KEY.format(ip="127.0.0.1"))
+    yield
+    cache.delete(IP_FAILURES_KEY.format(ip="127.0.0.1"))
+
+
 @pytest.fixture
 def areas(db: None) -> dict[str, Area]:
     """The sample tree of shared/ledger/areas.csv, by name."""

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("账号与区划")
+
+    def ready(self) -> None:
+        from . import checks, signals
+
+        signals.connect()
+        checks.register()

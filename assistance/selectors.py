@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.audit import get_in_scope_or_404
 from accounts.models import User
 from accounts.selectors import areas_in_scope
 from households.models import Household
@@ -119,12 +120,12 @@ def access_pairing(user: User, household: Household) -> Pairing:
 
 def access_visit(user: User, pk: int) -> Visit:
     """A visit of a household in the user's scope; another town's visit is a 404."""
-    return get_object_or_404(Visit.objects.filter(household__in=household_queryset(user)), pk=pk)
+    return get_in_scope_or_404(Visit.objects.filter(household__in=household_queryset(user)), pk, user=user)
 
 
 def access_measure(user: User, pk: int) -> Measure:
-    return get_object_or_404(
-        Measure.objects.filter(household__in=household_queryset(user)).select_related("household"), pk=pk
+    return get_in_scope_or_404(
+        Measure.objects.filter(household__in=household_queryset(user)).select_related("household"), pk, user=user
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.audit import get_in_scope_or_404
 from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
 
@@ -103,7 +104,7 @@ def registry_counts(households: QuerySet[Household]) -> RegistryCounts:
 def access_household(user: User, pk: int) -> Household:
     """The only way a view loads one household for a user. Outside the user's scope: 404, never 403.
     Services lock the row themselves when they write."""
-    return get_object_or_404(household_queryset(user).select_related("village__parent"), pk=pk)
+    return get_in_scope_or_404(household_queryset(user).select_related("village__parent"), pk, user=user)
 
 
 def access_person(user: User, household: Household, pk: int) -> Person:
@@ -189,7 +190,7 @@ def import_jobs(user: User) -> QuerySet[LedgerImport]:
 
 def access_import(user: User, pk: int) -> LedgerImport:
     """One import job for its page; someone else's (unless district office) is a 404."""
-    return get_object_or_404(import_jobs(user), pk=pk)
+    return get_in_scope_or_404(import_jobs(user), pk, user=user)
 
 
 def household_facts(household_ids: list[int], *, year: int) -> dict[int, HouseholdFacts]:

@@ -9,6 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.audit import audit_record
+from accounts.models import AuditAction
 from households.models import Household, HouseholdIncome, Person, Relation
 from households.rules import Assessment, IncomeFacts, assess, assessment_date, per_capita_income
 from households.selectors import household_facts, standards_by_year
@@ -108,4 +110,11 @@ def _household_rows(household: Household, result: Assessment, extra: dict[str, A
 def ledger_export(path: Path, households: QuerySet[Household], *, year: int) -> int:
     """Write the ledger of `households` (already scoped by the caller) to `path`; returns the rows written."""
     title = f"建档立卡贫困人口明细台账（{year} 年收入）  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-    return write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year))
+    count = write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year))
+    # The user of the request being served, or nobody for the command line (run by the operator on the server).
+    audit_record(
+        action=AuditAction.EXPORT,
+        object_type="households.ledger",
+        summary=f"导出台账（{year} 年收入，含完整证件号码）：{count} 行",
+    )
+    return count

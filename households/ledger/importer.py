@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from accounts.models import Area, AreaLevel, User
+from accounts.audit import audit_record
+from accounts.models import Area, AreaLevel, AuditAction, User
 from households.idnumber import mask_id_number
 from households.models import (
     Household,
@@ -175,6 +176,12 @@ def ledger_import(
     report("写入数据库", 60)
     touched = _write(plan, actor=actor, year=year)
     result.written = True
+    audit_record(
+        action=AuditAction.IMPORT,
+        actor=actor,
+        object_type="households.ledger",
+        summary=f"导入台账 {path.name}（{year} 年收入）：{result.rows} 行。{result.summary()}",
+    )
     # The households the import wrote to are reassessed by the same rules once the import is committed.
     if touched:
         transaction.on_commit(lambda: reassess_households_task.delay(touched, year))
