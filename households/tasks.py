@@ -35,3 +35,11 @@ def reassess_households_task(household_ids: list[int], year: int) -> int:
     from households.services.assessment import assessments_recompute
 
     return assessments_recompute(year=year, household_ids=household_ids).assessed
+
+
+@shared_task
+def sweep_uploads_task() -> int:
+    """Hourly: remove uploaded ledgers abandoned for 24 hours (issue: security, uploads)."""
+    from households.ledger.jobs import imports_sweep
+
+    return imports_sweep()

@@ -108,11 +108,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# The schedule, defined once (DESIGN §7), in CELERY_TIMEZONE (Asia/Shanghai): the recompute at 02:00.
+# The schedule, defined once (DESIGN §7), in CELERY_TIMEZONE (Asia/Shanghai): the recompute at 02:00, and
+# every hour the sweep of uploads abandoned for 24 hours.
 CELERY_BEAT_SCHEDULE = {
     "recompute-status-nightly": {
         "task": "households.tasks.recompute_status_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "sweep-abandoned-uploads": {
+        "task": "households.tasks.sweep_uploads_task",
+        "schedule": crontab(minute=17),
     },
 }
 
@@ -217,6 +222,13 @@ if not DEBUG:
 # Uploaded ledgers wait here between check and import; nothing under it is served to browsers.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 LEDGER_UPLOAD_MAX_BYTES = env.int("LEDGER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Zip-bomb limits checked before an .xlsx is parsed (households/ledger/safety.py). A 100,000-person ledger
+# unpacks to about 60 MB in some 10 parts.
+LEDGER_XLSX_MAX_UNPACKED_BYTES = env.int("LEDGER_XLSX_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
+LEDGER_XLSX_MAX_MEMBERS = 200
+LEDGER_XLSX_MAX_RATIO = 100
+# Uploads never confirmed are removed after this long (households.tasks.sweep_uploads_task, hourly).
+LEDGER_UPLOAD_KEEP_HOURS = 24
 # Visit photos (走访照片) are stored under MEDIA_ROOT/visits and served only through a scoped view.
 VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 

@@ -7,6 +7,7 @@ MEDIA_ROOT/imports until the job ends and is removed then.
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from households.tasks import ledger_apply_task, ledger_check_task
 
 from .importer import ImportResult, LedgerInvalidError, LedgerUnreadableError, ledger_import
 from .reader import sniff
+from .safety import UnsafeWorkbookError, check_xlsx
 
 MISSING_SHOWN = 500
 
@@ -47,6 +49,12 @@ def import_upload(*, actor: User, upload: UploadedFile, year: int) -> LedgerImpo
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    if kind == "xlsx":
+        try:
+            check_xlsx(stored)  # a zip or XML bomb is refused at once, before any task parses it
+        except UnsafeWorkbookError as exc:
+            stored.unlink(missing_ok=True)
+            raise ValidationError(str(exc)) from None
     job = LedgerImport.objects.create(actor=actor, file_name=upload.name[:200], stored_file=str(stored), year=year)
     transaction.on_commit(lambda: ledger_check_task.delay(job.pk))
     return job
@@ -135,6 +143,34 @@ def import_cancel(*, actor: User, job: LedgerImport) -> LedgerImport:
         _finish(job)
         job.save()
     return job
+
+
+def imports_sweep(*, now: datetime | None = None) -> int:
+    """Remove the files of uploads left unconfirmed (or stuck) for LEDGER_UPLOAD_KEEP_HOURS, ending their jobs,
+    and any stray file in the upload folder as old. Returns the number of files removed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.LEDGER_UPLOAD_KEEP_HOURS)
+    removed = 0
+    hours = settings.LEDGER_UPLOAD_KEEP_HOURS
+    for pk in LedgerImport.objects.filter(created_at__lt=cutoff).exclude(stored_file="").values_list("pk", flat=True):
+        with transaction.atomic():
+            job = LedgerImport.objects.select_for_update().get(pk=pk)
+            if not job.stored_file:
+                continue  # ended meanwhile
+            removed += Path(job.stored_file).exists()
+            if job.status == ImportStatus.IMPORTING:
+                job.status, job.stage = ImportStatus.FAILED, f"导入超过 {hours} 小时未完成，已停止，文件已删除"
+            elif job.status in (ImportStatus.UPLOADED, ImportStatus.CHECKING, ImportStatus.CHECKED):
+                job.status, job.stage = ImportStatus.CANCELLED, f"超过 {hours} 小时未确认，已自动取消，文件已删除"
+            _finish(job)
+            job.save()
+    known = set(LedgerImport.objects.exclude(stored_file="").values_list("stored_file", flat=True))
+    for path in _import_dir().iterdir():
+        old = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) < cutoff
+        if path.is_file() and old and str(path) not in known:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def import_apply(*, job_id: int) -> LedgerImport:

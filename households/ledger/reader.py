@@ -8,6 +8,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from .columns import HEADER_SEARCH_ROWS, find_header
+from .safety import UnsafeWorkbookError, check_xlsx
 
 Cell = str | int | float | bool | object
 Row = list[Cell]
@@ -84,4 +85,9 @@ def read_rows(path: Path) -> Iterator[Row]:
     kind = sniff(head)
     if kind == "csv":
         return _csv_rows(path)
+    if kind == "xlsx":
+        try:
+            check_xlsx(path)
+        except UnsafeWorkbookError as exc:
+            raise LedgerUnreadableError(str(exc)) from exc
     return _workbook_rows(path, kind)
