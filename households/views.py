@@ -35,6 +35,7 @@ from .selectors import (
     household_queryset,
     registry_counts,
 )
+from .services import ConcurrentEditError, household_edit_token
 
 
 @require_GET
@@ -119,17 +120,32 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         queryset=household.members.active(),
         prefix="members",
     )
+    # The fingerprint of the data the page was opened with (optimistic concurrency, services.household_edit_token).
+    edit_token = request.POST.get("edit_token", "") if request.method == "POST" else household_edit_token(household)
+    conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.household_update(
-                actor=request.user, household=household, data=form.cleaned_data, members=formset.members_data()
+                actor=request.user,
+                household=household,
+                data=form.cleaned_data,
+                members=formset.members_data(),
+                edit_token=edit_token,
             )
+        except ConcurrentEditError:
+            # Shown with the other's change; the fresh fingerprint lets the clerk save deliberately after reading it.
+            fresh = Household.objects.get(pk=household.pk)
+            conflict, edit_token = household_changes(fresh, limit=3), household_edit_token(fresh)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/form.html", {"form": form, "formset": formset, "household": household})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "formset": formset, "household": household, "edit_token": edit_token, "conflict": conflict},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -29,7 +29,9 @@ def check_xlsx(path: Path) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UnsafeWorkbookError("无法打开这个 xlsx 文件，文件可能已损坏：请用 Excel/WPS 打开后另存一份再上传。") from exc
+        raise UnsafeWorkbookError(
+            "无法打开这个 xlsx 文件，文件可能已损坏：请用 Excel/WPS 打开后另存一份再上传。"
+        ) from exc
     with archive:
         members = archive.infolist()
         if len(members) > settings.LEDGER_XLSX_MAX_MEMBERS:

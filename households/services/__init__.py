@@ -4,6 +4,7 @@ Views and commands call these; nothing else writes households or persons. A prob
 `ValidationError` with a Chinese message naming the field or the member.
 """
 
+import hashlib
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -161,6 +162,20 @@ def household_create(*, actor: User, data: dict[str, Any], members: list[dict[st
     return household
 
 
+class ConcurrentEditError(ValidationError):
+    """Someone else changed the household since the form was opened; nothing was written."""
+
+
+def household_edit_token(household: Household) -> str:
+    """A fingerprint of what the edit page shows: the household's fields and its members'. The page carries it;
+    a save whose fingerprint no longer matches the stored data is refused (optimistic concurrency), so one
+    clerk's save never silently overwrites another's change, or an import's."""
+    values = [repr(getattr(household, f if f != "village" else "village_id")) for f in HOUSEHOLD_FIELDS]
+    for person in household.members.active().order_by("pk"):
+        values.append(repr((person.pk, *(getattr(person, f) for f in PERSON_FIELDS))))
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:32]
+
+
 @transaction.atomic
 def household_update(
     *,
@@ -169,6 +184,7 @@ def household_update(
     data: dict[str, Any],
     members: list[dict[str, Any]],
     reason: str = "修改",
+    edit_token: str | None = None,
 ) -> Household:
     """Correct a household and its active members, and add new members, in one step.
 
@@ -177,6 +193,8 @@ def household_update(
     `person_leave`, with a reason, never by being dropped from a form.
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
+    if edit_token is not None and edit_token != household_edit_token(household):
+        raise ConcurrentEditError("该记录已被他人修改，您的修改未保存。")
     if "village" in data and data["village"].pk != household.village_id:
         _check_village(actor=actor, village=data["village"])
     current = {p.pk: p for p in household.members.active()}

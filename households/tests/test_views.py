@@ -7,8 +7,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Area, User
+from accounts.models import Area, Role, User
+from conftest import make_user
 from households.models import Household, HouseholdStatus, Person, Relation
+from households.services import household_edit_token
 
 from .factories import id_number, make_household, member
 
@@ -344,7 +346,10 @@ def edit_post(household: Household, **changes: str) -> dict:
         members.append(
             {"id": p.pk, "name": p.name, "id_number": p.id_number, "relation": p.relation, "ethnicity": p.ethnicity}
         )
-    return household_post(household.village, members, number=household.number, initial=len(members), **changes)
+    data = household_post(household.village, members, number=household.number, initial=len(members), **changes)
+    # As the edit page carries it: the fingerprint of the data it was opened with.
+    data["edit_token"] = household_edit_token(Household.objects.get(pk=household.pk))
+    return data
 
 
 def test_edit_saves_changes_and_adds_a_member(client: Client, shangjia_household: Household, alice: User) -> None:
@@ -480,3 +485,56 @@ def test_status_cannot_be_set_to_exited_by_hand(client: Client, shangjia_househo
     assert response.status_code == 200
     shangjia_household.refresh_from_db()
     assert shangjia_household.status == HouseholdStatus.IN_POVERTY
+
+
+def test_two_clerks_editing_the_same_household_the_second_save_is_refused(
+    client: Client, shangjia_household: Household, alice: User, areas: dict[str, Area]
+) -> None:
+    carol = make_user("carol", role=Role.TOWN_CLERK, area=areas["商家镇"], last_name="商家镇", first_name="二号")
+    first, second = Client(), Client()
+    first.force_login(alice)
+    second.force_login(carol)
+    page = first.get(f"/households/{shangjia_household.pk}/edit/")  # both open the page
+    second.get(f"/households/{shangjia_household.pk}/edit/")
+    opened = edit_post(shangjia_household)
+    assert opened["edit_token"] in page.content.decode()
+
+    assert (
+        second.post(f"/households/{shangjia_household.pk}/edit/", {**opened, "phone": "13911112222"}).status_code == 302
+    )
+    response = first.post(f"/households/{shangjia_household.pk}/edit/", {**opened, "house_grade": "D"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "该记录已被他人修改" in body
+    assert "商家镇二号" in body
+    assert "修改 联系电话" in body
+    shangjia_household.refresh_from_db()
+    assert (shangjia_household.phone, shangjia_household.house_grade) == ("13911112222", "")  # nothing overwritten
+
+    # Having read the other's change, the clerk saves deliberately: the page now carries the fresh fingerprint.
+    again = {**opened, "house_grade": "D", "phone": "13911112222", "edit_token": response.context["edit_token"]}
+    assert first.post(f"/households/{shangjia_household.pk}/edit/", again).status_code == 302
+    shangjia_household.refresh_from_db()
+    assert (shangjia_household.phone, shangjia_household.house_grade) == ("13911112222", "D")
+
+
+def test_a_save_after_an_import_changed_a_member_is_refused(
+    client: Client, shangjia_household: Household, alice: User
+) -> None:
+    client.force_login(alice)
+    opened = edit_post(shangjia_household)
+    Person.objects.filter(household=shangjia_household, relation=Relation.SPOUSE).update(ethnicity="回族")
+    response = client.post(f"/households/{shangjia_household.pk}/edit/", opened)
+    assert "该记录已被他人修改" in response.content.decode()
+    assert Person.objects.get(household=shangjia_household, relation=Relation.SPOUSE).ethnicity == "回族"
+
+
+def test_a_save_without_the_page_s_fingerprint_is_refused(
+    client: Client, shangjia_household: Household, alice: User
+) -> None:
+    client.force_login(alice)
+    data = edit_post(shangjia_household, phone="13900000001")
+    del data["edit_token"]
+    assert "该记录已被他人修改" in client.post(f"/households/{shangjia_household.pk}/edit/", data).content.decode()
+    shangjia_household.refresh_from_db()
+    assert shangjia_household.phone == "13800138000"
