@@ -271,6 +271,17 @@ CreateMemberFormSet = _member_formset(extra=2)
 EditMemberFormSet = _member_formset(extra=1)
 
 
+class RevealForm(StyledForm, forms.Form):
+    """Why a whole ID number or phone is needed (PIPL: sensitive personal information, shown only with cause)."""
+
+    reason = forms.CharField(
+        label=_("查看理由"),
+        min_length=4,
+        max_length=200,
+        help_text=_("如“回传国家系统核对证件号码”“电话联系户主核实收入”。理由与查看记录一并记入审计日志。"),
+    )
+
+
 class PersonLeaveForm(StyledForm, forms.Form):
     reason = forms.ChoiceField(label=_("减少原因"), choices=LeftReason.choices)
     on = forms.DateField(label=_("减少日期"), widget=DatePicker())

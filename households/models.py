@@ -203,7 +203,9 @@ class Household(models.Model):
         permissions = [
             ("change_household_status", _("可变更农户状态（自然减少等）")),
             ("import_ledger", _("可导入台账")),
-            ("export_ledger", _("可导出台账")),
+            ("export_ledger", _("可导出台账（证件号码、电话脱敏）")),
+            ("export_full_ledger", _("可导出完整台账（含完整证件号码，回传国家系统用）")),
+            ("reveal_personal_data", _("可查看完整证件号码和电话（须说明理由，记入审计日志）")),
         ]
         constraints = [
             models.CheckConstraint(

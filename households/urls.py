@@ -25,4 +25,5 @@ urlpatterns = [
     path("recompute/", exit_views.recompute_runs_view, name="recompute_runs"),
     path("publicity/<int:village_pk>/", exit_views.publicity_list_view, name="publicity"),
     path("<int:pk>/members/<int:person_pk>/leave/", views.person_leave_view, name="person_leave"),
+    path("<int:pk>/members/<int:person_pk>/reveal/", views.person_reveal_view, name="person_reveal"),
 ]

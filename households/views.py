@@ -10,6 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import audit_record
+from accounts.models import AuditAction
+
 from . import services
 from .filters import HouseholdFilter
 from .forms import (
@@ -20,6 +23,7 @@ from .forms import (
     IncomeForm,
     PersonForm,
     PersonLeaveForm,
+    RevealForm,
     add_service_error,
 )
 from .models import Household
@@ -189,6 +193,28 @@ def person_leave_view(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
             messages.success(request, _("已登记 %(name)s 减少。") % {"name": person.name})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/person_leave.html", {"form": form, "household": household, "person": person})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.reveal_personal_data", raise_exception=True)
+def person_reveal_view(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    """A member's whole ID number and the household's whole phone, for a role that may see them, after a
+    stated reason; every reveal is in the audit log with the reason."""
+    household = access_household(request.user, pk)
+    person = access_person(request.user, household, person_pk)
+    form = RevealForm(request.POST or None)
+    revealed = request.method == "POST" and form.is_valid()
+    if revealed:
+        audit_record(
+            action=AuditAction.REVEAL,
+            obj=person,
+            summary=f"查看户 {household.number} 成员 {person.name} 的完整证件号码和联系电话；理由：{form.cleaned_data['reason']}",
+        )
+    return render(
+        request,
+        "households/reveal.html",
+        {"form": form, "household": household, "person": person, "revealed": revealed},
+    )
 
 
 @require_http_methods(["GET", "POST"])

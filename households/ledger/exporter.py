@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction
+from households.idnumber import mask_id_number
 from households.models import Household, HouseholdIncome, Person, Relation
+from households.phone import mask_phone
 from households.rules import Assessment, IncomeFacts, assess, assessment_date, per_capita_income
 from households.selectors import household_facts, standards_by_year
 
-from .columns import BY_KEY, COMPUTED_COLUMNS, EXTENSION_KEYS, INCOME_KEYS, Column
+from .columns import BY_KEY, COMPUTED_COLUMNS, EXTENSION_KEYS, INCOME_KEYS, Column, Kind
 from .extensions import extensions
 from .xlsx import write_table
 
@@ -42,7 +44,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def ledger_rows(households: QuerySet[Household], *, year: int) -> Iterator[list[Any]]:
+def ledger_rows(households: QuerySet[Household], *, year: int, full: bool = True) -> Iterator[list[Any]]:
     """The ledger's rows for already-scoped households, with the assessment of `year` by the rules (rule 2–4),
     in a fixed number of queries per 2,000 households."""
     members = Person.objects.active().order_by("pk")
@@ -66,10 +68,20 @@ def ledger_rows(households: QuerySet[Household], *, year: int) -> Iterator[list[
         for pk in chunk:
             household = loaded[pk]
             result = assess(facts[pk], standard=standard, as_of=as_of)
-            yield from _household_rows(household, result, extra.get(pk, {}))
+            yield from _household_rows(household, result, extra.get(pk, {}), full=full)
 
 
-def _household_rows(household: Household, result: Assessment, extra: dict[str, Any]) -> Iterator[list[Any]]:
+def _masked(column: Column, value: Any) -> Any:
+    if column.kind == Kind.PHONE or column.key == "phone":
+        return mask_phone(value or "") or None
+    if column.key == "id_number":
+        return mask_id_number(value or "") or None
+    return value
+
+
+def _household_rows(
+    household: Household, result: Assessment, extra: dict[str, Any], *, full: bool
+) -> Iterator[list[Any]]:
     people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
     if not people:
         return
@@ -100,21 +112,21 @@ def _household_rows(household: Household, result: Assessment, extra: dict[str, A
     for person in people:
         row = []
         for column in EXPORT_COLUMNS:
-            if column.household:
-                row.append(_cell(shared.get(column.key)))
-            else:
-                row.append(_cell(getattr(person, column.field)))
+            value = shared.get(column.key) if column.household else getattr(person, column.field)
+            row.append(_cell(value if full else _masked(column, value)))
         yield row + computed
 
 
-def ledger_export(path: Path, households: QuerySet[Household], *, year: int) -> int:
-    """Write the ledger of `households` (already scoped by the caller) to `path`; returns the rows written."""
-    title = f"建档立卡贫困人口明细台账（{year} 年收入）  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-    count = write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year))
+def ledger_export(path: Path, households: QuerySet[Household], *, year: int, full: bool = True) -> int:
+    """Write the ledger of `households` (already scoped by the caller) to `path`; returns the rows written.
+
+    `full` writes ID numbers and phones whole — the file that goes back into the national system and re-imports
+    unchanged (permission export_full_ledger); otherwise they are masked like on the pages."""
+    kind = "完整台账，含完整证件号码" if full else "脱敏台账"
+    title = f"建档立卡贫困人口明细台账（{year} 年收入，{kind}）  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
+    count = write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year, full=full))
     # The user of the request being served, or nobody for the command line (run by the operator on the server).
     audit_record(
-        action=AuditAction.EXPORT,
-        object_type="households.ledger",
-        summary=f"导出台账（{year} 年收入，含完整证件号码）：{count} 行",
+        action=AuditAction.EXPORT, object_type="households.ledger", summary=f"导出{kind}（{year} 年收入）：{count} 行"
     )
     return count

@@ -114,5 +114,6 @@ def export_view(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else default_year()
     path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
-    ledger_export(path, filterset.qs, year=year)
+    # The full ledger (whole ID numbers, for the national system) is the district office's own permission.
+    ledger_export(path, filterset.qs, year=year, full=request.user.has_perm("households.export_full_ledger"))
     return _download(path, f"建档立卡台账_{timezone.localdate():%Y%m%d}.xlsx")

@@ -538,3 +538,54 @@ def test_a_save_without_the_page_s_fingerprint_is_refused(
     assert "该记录已被他人修改" in client.post(f"/households/{shangjia_household.pk}/edit/", data).content.decode()
     shangjia_household.refresh_from_db()
     assert shangjia_household.phone == "13800138000"
+
+
+def test_a_whole_id_number_is_shown_only_with_a_reason_and_audited(
+    client: Client, shangjia_household: Household, alice: User, dora: User
+) -> None:
+    from accounts.models import AuditAction, AuditEvent
+
+    head = shangjia_household.members.get(relation=Relation.HEAD)
+    url = f"/households/{shangjia_household.pk}/members/{head.pk}/reveal/"
+    client.force_login(alice)  # a town clerk: masked only
+    assert client.get(url).status_code == 403
+    assert head.id_number not in client.get(f"/households/{shangjia_household.pk}/").content.decode()
+    client.force_login(dora)
+    assert head.id_number not in client.get(url).content.decode()
+    refused = client.post(url, {"reason": "看"})
+    assert head.id_number not in refused.content.decode()
+    shown = client.post(url, {"reason": "回传国家系统核对证件号码"})
+    assert head.id_number in shown.content.decode()
+    assert "13800138000" in shown.content.decode()
+    assert shown["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(action=AuditAction.REVEAL)
+    assert event.actor == dora
+    assert "回传国家系统核对证件号码" in event.summary
+    assert head.id_number not in event.summary
+
+
+def test_only_the_district_office_exports_the_full_ledger(
+    client: Client, shangjia_household: Household, alice: User, dora: User
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from accounts.models import AuditAction, AuditEvent
+
+    head = shangjia_household.members.get(relation=Relation.HEAD)
+
+    def exported(user: User) -> str:
+        client.force_login(user)
+        response = client.get("/households/export/")
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        return " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None)
+
+    clerk = exported(alice)
+    assert head.id_number not in clerk
+    assert head.id_number[:6] + "********" + head.id_number[-4:] in clerk
+    assert "13800138000" not in clerk
+    assert head.id_number in exported(dora)
+    summaries = list(AuditEvent.objects.filter(action=AuditAction.EXPORT).values_list("summary", flat=True))
+    assert any("脱敏台账" in s and "2 行" in s for s in summaries)
+    assert any("完整台账" in s and "2 行" in s for s in summaries)
