@@ -1,9 +1,12 @@
 """The registry list's filters (django-filter); every choice list is limited to the user's scope."""
 
+import re
+import unicodedata
 from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import towns_in_scope, villages_in_scope
@@ -13,6 +16,24 @@ from .idnumber import normalise_id_number
 from .models import Household, HouseholdAssessment, HouseholdAttribute, HouseholdStatus, Person, PovertyCause
 from .rules import Gap, IncomeBand
 from .selectors import default_year
+
+SEARCH_SESSION_KEY = "household_search"
+_ID_LIKE = re.compile(r"[0-9]{6}\s*[0-9]{8,}")
+
+
+def search_params(request: HttpRequest) -> QueryDict | None:
+    """The list's filters for this request, never with an ID number taken from the URL.
+
+    The search form posts (the list view keeps what was posted in the session and redirects to `?search=1`),
+    so a searched ID number appears in no URL, browser history or server log. Plain filter links (village,
+    status ...) still work as GET parameters; a GET `q` that looks like an ID number is dropped.
+    """
+    if request.GET.get("search") == "1":
+        return QueryDict(request.session.get(SEARCH_SESSION_KEY, ""))
+    params = request.GET.copy()
+    if _ID_LIKE.search(unicodedata.normalize("NFKC", params.get("q", ""))):
+        params.pop("q")
+    return params or None
 
 
 class HouseholdFilter(django_filters.FilterSet):

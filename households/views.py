@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +15,7 @@ from accounts.audit import audit_record
 from accounts.models import AuditAction
 
 from . import services
-from .filters import HouseholdFilter
+from .filters import SEARCH_SESSION_KEY, HouseholdFilter, search_params
 from .forms import (
     CreateMemberFormSet,
     EditMemberFormSet,
@@ -42,14 +43,21 @@ from .selectors import (
 from .services import ConcurrentEditError, household_edit_token
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @permission_required("households.view_household", raise_exception=True)
 def household_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = HouseholdFilter(request.GET or None, queryset=household_queryset(request.user), user=request.user)
+    if request.method == "POST":
+        # The search form posts: what it searched for (perhaps an ID number) stays out of the URL.
+        posted = request.POST.copy()
+        posted.pop("csrfmiddlewaretoken", None)
+        request.session[SEARCH_SESSION_KEY] = posted.urlencode()
+        return redirect(f"{reverse('households:list')}?search=1")
+    params = search_params(request)
+    filterset = HouseholdFilter(params, queryset=household_queryset(request.user), user=request.user)
     households = filterset.qs
     rows = household_list_rows(households)
     page = Paginator(rows, settings.HOUSEHOLDS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = request.GET.copy() if request.GET.get("search") == "1" else (params or QueryDict()).copy()
     query.pop("page", None)
     return render(
         request,

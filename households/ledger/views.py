@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households.filters import HouseholdFilter
+from households.filters import HouseholdFilter, search_params
 from households.forms import StyledForm
 from households.models import LedgerImport
 from households.selectors import access_import, default_year, household_queryset, import_jobs
@@ -110,7 +110,7 @@ def import_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(["households.view_household", "households.export_ledger"], raise_exception=True)
 def export_view(request: HttpRequest) -> HttpResponse:
     """The registry list's households — same filters, same scope — as a ledger file."""
-    filterset = HouseholdFilter(request.GET or None, queryset=household_queryset(request.user), user=request.user)
+    filterset = HouseholdFilter(search_params(request), queryset=household_queryset(request.user), user=request.user)
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else default_year()
     path = Path(tempfile.mkstemp(suffix=".xlsx")[1])

@@ -126,11 +126,12 @@ def test_a_village_clerk_sees_one_village(client: Client, areas: dict[str, Area]
     assert "LJ001" not in body
 
 
-def test_list_is_403_for_the_auditor_and_405_for_post(client: Client, audrey: User, alice: User) -> None:
+def test_list_is_403_for_the_auditor_and_405_for_delete(client: Client, audrey: User, alice: User) -> None:
     client.force_login(audrey)
     assert client.get("/households/").status_code == 403
+    assert client.post("/households/", {"q": "x"}).status_code == 403
     client.force_login(alice)
-    assert client.post("/households/").status_code == 405
+    assert client.delete("/households/").status_code == 405
 
 
 def test_list_counts_and_filters(client: Client, areas: dict[str, Area], dora: User) -> None:
@@ -167,14 +168,19 @@ def test_search_by_name_number_and_id(client: Client, areas: dict[str, Area], do
     full_id = target.members.get().id_number
     client.force_login(dora)
     for term in ("欧阳", "x-77", full_id, full_id.lower(), " ".join([full_id[:6], full_id[6:]])):
-        page = client.get("/households/", {"q": term}).context["page"]
-        assert [h.number for h in page] == ["X-77"], term
+        # The search form posts; the list it redirects to carries no search term in its URL.
+        response = client.post("/households/", {"q": term}, follow=True)
+        assert response.redirect_chain == [("/households/?search=1", 302)], term
+        assert [h.number for h in response.context["page"]] == ["X-77"], term
+    # Names still work as a plain link; an ID number in a URL is ignored, never searched for.
+    assert [h.number for h in client.get("/households/", {"q": "欧阳"}).context["page"]] == ["X-77"]
+    assert len(client.get("/households/", {"q": full_id}).context["page"]) == 2
 
 
 def test_search_by_id_is_scoped(client: Client, areas: dict[str, Area], alice: User, dora: User) -> None:
     other = make_household(village=areas["萌水村"], actor=dora)
     client.force_login(alice)
-    page = client.get("/households/", {"q": other.members.get().id_number}).context["page"]
+    page = client.post("/households/", {"q": other.members.get().id_number}, follow=True).context["page"]
     assert list(page) == []
 
 
