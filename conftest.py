@@ -100,7 +100,7 @@ def vera(areas: dict[str, Area]) -> User:
 
 @pytest.fixture
 def dora(areas: dict[str, Area]) -> User:
-    return make_user("dora", role=Role.DISTRICT_OFFICER, area=areas["文昌湖区"], is_staff=True)
+    return make_user("dora", role=Role.DISTRICT_OFFICER, area=areas["文昌湖区"])
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
-        permissions = [("unlock_user", _("可解除登录锁定"))]
+        permissions = [("unlock_user", _("可解除登录锁定")), ("use_admin", _("可进入后台管理"))]
 
     @property
     def display_name(self) -> str:

@@ -196,7 +196,7 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
         )
         if created or password:
             user.set_password(password or DEFAULT_PASSWORD)
-        user.is_staff = role == Role.DISTRICT_OFFICER  # the admin is the district office's
+        user.is_staff = False  # no business account is staff; the district office's role opens the admin
         user.save()
         user.groups.add(Group.objects.get(name=role))
         users[username] = user

@@ -32,7 +32,7 @@ else:
         raise ImproperlyConfigured("DJANGO_DEBUG=false 时必须设置 DJANGO_ALLOWED_HOSTS（逗号分隔的主机名）。")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wenchanghu.admin.DistrictAdminConfig",  # the admin, entered by permission (wenchanghu/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,10 +3,6 @@ from django.urls import include, path
 
 from accounts import views as account_views
 
-admin.site.site_header = "文昌湖区扶贫对象管理系统"
-admin.site.site_title = "文昌湖区扶贫对象管理系统"
-admin.site.index_title = "后台管理"
-
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz/", account_views.health, name="health"),

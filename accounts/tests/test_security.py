@@ -285,3 +285,69 @@ def test_the_deploy_check_passes_with_production_settings() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_id_number_in_any_log_line_or_url_after_a_full_session(
+    client: Client, alice: User, dora: User, areas: dict[str, Area], caplog: pytest.LogCaptureFixture, eager: None
+) -> None:
+    import logging
+
+    household = make_household(village=areas["商家村"], actor=alice, phone="13800138000")
+    person = household.members.get()
+    caplog.set_level(logging.DEBUG)
+    urls = []
+    attempt(client, "alice", "wrong-Password-1")
+    attempt(client, "alice", PASSWORD)
+    for response in (
+        client.post("/households/", {"q": person.id_number}, follow=True),
+        client.get(f"/households/{household.pk}/"),
+        client.get("/households/export/"),
+        client.get("/households/999999/"),
+    ):
+        urls += [url for url, _status in getattr(response, "redirect_chain", [])]
+        urls.append(response.request["PATH_INFO"] + "?" + response.request.get("QUERY_STRING", ""))
+    client.force_login(dora)
+    client.post(f"/households/{household.pk}/members/{person.pk}/reveal/", {"reason": "核对国家系统数据"})
+    client.post("/accounts/logout/")
+    text = "\n".join(r.getMessage() for r in caplog.records) + "\n".join(urls)
+    assert re.search(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])", text) is None
+    assert person.id_number not in text
+
+
+def test_no_business_account_is_staff_and_the_district_office_still_has_the_admin(client: Client) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+    business = [Role.VILLAGE_CLERK, Role.TOWN_CLERK, Role.DISTRICT_OFFICER, Role.SECTOR_OFFICER]
+    assert not User.objects.filter(groups__name__in=business, is_staff=True).exists()
+    client.force_login(User.objects.get(username="district"))
+    assert client.get("/admin/").status_code == 200
+    client.force_login(User.objects.get(username="shangjia"))
+    assert client.get("/admin/", follow=True).status_code == 403
+
+
+def test_an_account_made_or_reset_in_the_admin_changes_its_password_first(
+    client: Client, dora: User, alice: User
+) -> None:
+    client.force_login(dora)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "newclerk",
+            "password1": "Lake-Wenchang-77",
+            "password2": "Lake-Wenchang-77",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert User.objects.get(username="newclerk").must_change_password
+    response = client.post(
+        f"/admin/accounts/user/{alice.pk}/password/",
+        {"password1": "River-Zibo-2026", "password2": "River-Zibo-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    alice.refresh_from_db()
+    assert alice.must_change_password
+    assert AuditEvent.objects.filter(action=AuditAction.USER_CHANGE, summary__contains="新建用户 newclerk").exists()
