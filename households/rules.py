@@ -294,3 +294,60 @@ def explain(assessment: Assessment) -> str:
         details = "；".join(s.detail for s in assessment.shortfalls if s.gap == gap)
         parts.append(f"{gap}（{details}）")
     return "未达到脱贫标准：" + "；".join(parts)
+
+
+# ---- Status transitions (DESIGN §6) ---------------------------------------------------------------------
+
+
+class StatusWay(StrEnum):
+    """How a status change is being made; each way may make only some changes."""
+
+    REGISTRATION = "建档"  # a new household, filed with the status its ledger records
+    EXIT_APPROVAL = "退出程序批准销号"  # the last step of the exit procedure
+    BY_HAND = "区扶贫办变更"  # the district office, with a reason
+    MEMBERS_GONE = "全部成员减少"  # the last member died or left
+    LEDGER = "台账导入"  # a re-imported ledger row of a stored household
+    ADMIN = "后台管理"  # the admin's change form
+
+
+# The changes each way may make. Keys are (from, to), with "" as the status of a household not yet filed.
+_STATUS_CHANGES: dict[tuple[str, str], frozenset[StatusWay]] = {
+    ("", "未脱贫"): frozenset({StatusWay.REGISTRATION}),
+    # A ledger of earlier years files a household that already exited (or returned) with its status.
+    ("", "已脱贫"): frozenset({StatusWay.REGISTRATION}),
+    ("", "返贫"): frozenset({StatusWay.REGISTRATION}),
+    ("未脱贫", "已脱贫"): frozenset({StatusWay.EXIT_APPROVAL}),
+    ("返贫", "已脱贫"): frozenset({StatusWay.EXIT_APPROVAL}),
+    ("已脱贫", "返贫"): frozenset({StatusWay.BY_HAND}),
+    ("未脱贫", "自然减少"): frozenset({StatusWay.BY_HAND, StatusWay.MEMBERS_GONE}),
+    ("已脱贫", "自然减少"): frozenset({StatusWay.BY_HAND, StatusWay.MEMBERS_GONE}),
+    ("返贫", "自然减少"): frozenset({StatusWay.BY_HAND, StatusWay.MEMBERS_GONE}),
+}
+
+
+def status_change_refusal(from_status: str, to_status: str, *, way: StatusWay) -> str | None:
+    """Whether a household's status may change from `from_status` to `to_status` this way (DESIGN §6:
+    未脱贫 → 已脱贫 only by the exit procedure's approval, plan ch. 2 §3 贫困户退出; 已脱贫 → 返贫 and any → 自然减少
+    by the district office with a reason). None when allowed (or when nothing changes); otherwise the
+    sentence that says why not. Every writer of `Household.status` asks this one function."""
+    if from_status == to_status:
+        return None
+    ways = _STATUS_CHANGES.get((from_status, to_status), frozenset())
+    if way in ways:
+        return None
+    before = from_status or "（未建档）"
+    if to_status == "已脱贫":
+        return (
+            f"不能把“{before}”直接改为“已脱贫”：脱贫须经退出程序（民主评议、核实、农户确认、公示），"
+            "由区扶贫办批准销号。"
+        )
+    if from_status == "自然减少":
+        return "该户已自然减少，状态不能再变更。"
+    if way in (StatusWay.LEDGER, StatusWay.ADMIN):
+        return f"不能在{way}中把“{before}”改为“{to_status}”：请由区扶贫办在农户页面办理状态变更并说明原因。"
+    return f"不能把“{before}”的农户改为“{to_status}”。"
+
+
+def manual_status_choices(from_status: str) -> tuple[str, ...]:
+    """The statuses the district office may set by hand from `from_status` (the status form's choices)."""
+    return tuple(to for (frm, to), ways in _STATUS_CHANGES.items() if frm == from_status and StatusWay.BY_HAND in ways)
