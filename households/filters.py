@@ -2,6 +2,8 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -18,6 +20,27 @@ from .rules import Gap, IncomeBand
 from .selectors import default_year
 
 SEARCH_SESSION_KEY = "household_search"
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter another app adds to the registry list (households imports none of them, DESIGN §3):
+    `method(households, value)` narrows the already-scoped households, typically with an `Exists` on the
+    app's own table. Registered from the app's AppConfig.ready() with `register_list_filter`."""
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+    method: Callable[[QuerySet[Household], str], QuerySet[Household]]
+
+
+_list_filters: dict[str, ListFilter] = {}
+
+
+def register_list_filter(list_filter: ListFilter) -> None:
+    _list_filters[list_filter.name] = list_filter
+
+
 _ID_LIKE = re.compile(r"[0-9]{6}\s*[0-9]{8,}")
 
 
@@ -73,6 +96,14 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for extra in _list_filters.values():
+            self.filters[extra.name] = django_filters.ChoiceFilter(
+                label=extra.label,
+                choices=extra.choices,
+                empty_label=_("全部"),
+                method=lambda queryset, _name, value, extra=extra: extra.method(queryset, value),
+            )
+            self.filters[extra.name].parent = self
         self.filters["town"].queryset = towns_in_scope(user)
         village = self.filters["village"]
         village.queryset = villages_in_scope(user)

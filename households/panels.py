@@ -1,13 +1,19 @@
-"""Sections other apps add to the household page.
+"""What other apps add to the household page: sections (panels) and entries of its change log.
 
 `households` imports none of the sector apps (DESIGN §3, STYLE §1). An app that has something to show for a
-household registers a panel from its AppConfig.ready(); the detail view renders every registered panel that
-answers, in registration order. A panel is `(request, household) -> (template name, context) | None`; it is
-called only for a household the user was already given by `access_household`, and decides itself, from the
-user's permissions, whether to show anything.
+household registers from its AppConfig.ready():
+
+- a **panel**, `(request, household) -> (template name, context) | None`, with an `order` (lower first; the
+  registry's own sections come before 100: cadres 100, health 200, education 300, housing 400, funds 500). It
+  is called only for a household the user was already given by `access_household`, and decides itself, from
+  the user's permissions, whether to show anything (None: nothing);
+- a **change source**, `(household) -> list[ChangeEntry]`, the app's own events for the household's change
+  log (an expense recorded, a retrofit accepted …), in a fixed number of queries.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -16,13 +22,36 @@ from .models import Household
 
 Panel = Callable[[HttpRequest, Household], tuple[str, dict[str, Any]] | None]
 
-_panels: list[Panel] = []
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One line of a household's change log: when, who, what, why."""
+
+    at: datetime
+    who: str
+    what: str
+    reason: str
 
 
-def register_panel(panel: Panel) -> None:
-    if panel not in _panels:
-        _panels.append(panel)
+ChangeSource = Callable[[Household], list[ChangeEntry]]
+
+_panels: dict[Panel, int] = {}
+_change_sources: list[ChangeSource] = []
+
+
+def register_panel(panel: Panel, *, order: int = 100) -> None:
+    _panels[panel] = order
 
 
 def household_panels(request: HttpRequest, household: Household) -> list[tuple[str, dict[str, Any]]]:
-    return [shown for panel in _panels if (shown := panel(request, household)) is not None]
+    ordered = sorted(_panels.items(), key=lambda item: item[1])
+    return [shown for panel, _order in ordered if (shown := panel(request, household)) is not None]
+
+
+def register_change_source(source: ChangeSource) -> None:
+    if source not in _change_sources:
+        _change_sources.append(source)
+
+
+def change_sources() -> list[ChangeSource]:
+    return list(_change_sources)

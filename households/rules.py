@@ -42,19 +42,32 @@ def net_income(income: IncomeFacts) -> Decimal | None:
     return total.quantize(CENT)
 
 
-def per_capita_income(income: IncomeFacts, *, members: int) -> Decimal | None:
-    """人均纯收入 — the year's net income divided by the members who have not left (DESIGN §5 rule 2,
-    plan ch. 2 §3 "年人均收入稳定超过市定扶贫标准").
+def per_capita_exact(income: IncomeFacts, *, members: int, added: Decimal = Decimal(0)) -> Decimal | None:
+    """人均纯收入, unrounded — the year's net income divided by the members in the household (DESIGN §5 rule 2,
+    plan ch. 2 §3 "年人均收入稳定超过市定扶贫标准"). The rules compare this figure with the line (rounding it
+    first could lift 3,608.996 over a 3,609 line); only what is shown is rounded (`per_capita_income`).
 
-    Where the ledger gives only 人均纯收入 and no components, that figure is used. None when nothing is known
-    or the household has no member left to divide by.
+    `added` is income that other records bring to the household for the year on top of the ledger's figures
+    (资产收益分红 as 财产性收入, from the funds records). Where the ledger gives only 人均纯收入 and no
+    components, that figure is used (plus `added` shared among the members). None when nothing is known or
+    the household has no member to divide by.
     """
     total = net_income(income)
     if total is None:
-        return income.per_capita_given
+        if income.per_capita_given is None:
+            return None
+        if not added:
+            return income.per_capita_given
+        return income.per_capita_given + added / members if members > 0 else None
     if members <= 0:
         return None
-    return (total / members).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (total + added) / members
+
+
+def per_capita_income(income: IncomeFacts, *, members: int, added: Decimal = Decimal(0)) -> Decimal | None:
+    """`per_capita_exact` rounded to the fen, for pages, exports and the stored assessment."""
+    exact = per_capita_exact(income, members=members, added=added)
+    return None if exact is None else exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # ---- Rule 1: the standard of the year -------------------------------------------------------------------
@@ -80,7 +93,10 @@ def age_on(birth: date, on: date) -> int:
 
 # ---- Rule 3: 两不愁三保障 -----------------------------------------------------------------------------------
 
-COMPULSORY_AGES = (6, 15)  # 义务教育: members aged 6 to 15 on the assessment date
+SCHOOL_START_AGE = 6  # due at school from the 1 September after turning 6 (满 6 周岁 by 31 August)
+COMPULSORY_END_AGE = 16  # compulsory education is over at 16 at the latest
+# 文化程度 that means 初中 has been completed: compulsory education is done, whatever the age.
+JUNIOR_COMPLETED = frozenset({"初中", "高中", "中专", "大专及以上"})
 OUT_OF_SCHOOL = frozenset({"辍学", "非在校生"})
 SEVERE_DISABILITY = frozenset({"一级", "二级"})  # 重度: may be taught at home (送教上门)
 SAFE_HOUSE_GRADES = frozenset({"A", "B"})
@@ -103,7 +119,7 @@ GAP_ORDER = {gap: index for index, gap in enumerate(Gap)}
 
 
 class MemberFacts(NamedTuple):
-    """What the rules need of one member still in the household."""
+    """What the rules need of one member. The field names are the Person columns they are read from."""
 
     name: str
     birth_date: date
@@ -111,10 +127,16 @@ class MemberFacts(NamedTuple):
     disability_grade: str = ""
     taught_at_home: bool = False
     medical_insurance: bool | None = None
+    education: str = ""  # 文化程度: 初中 or higher ends compulsory education
+    left_on: date | None = None  # the day the member died or left; None while in the household
 
 
 class HouseholdFacts(NamedTuple):
-    """What the rules need of one household; None means the fact was not recorded."""
+    """What the rules need of one household; None means the fact was not recorded.
+
+    `members` may include people born after, or gone before, the assessment date: the rules count only the
+    members of the household on that date (`members_on`).
+    """
 
     members: tuple[MemberFacts, ...]
     income: IncomeFacts | None = None
@@ -125,6 +147,46 @@ class HouseholdFacts(NamedTuple):
     retrofit_accepted: bool = False  # fed by the housing records when they exist
     safe_water: bool | None = None
     exited: bool = False  # status 已脱贫
+    income_added: Decimal = Decimal(0)  # yearly income other records add (dividends), see per_capita_exact
+    # Which record decided a fact, where a sector app's record did: (fact, words), e.g.
+    # ("基本医疗", "医保部门 2025 年参保记录"). Shown on the page; the rules do not read it.
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def in_household_on(member: MemberFacts, on: date) -> bool:
+    """A member counts for a year when born on or before its assessment date and not gone before it (DESIGN
+    §5 rule 2: the members who have not left). Someone who died in the following year still counts."""
+    return member.birth_date <= on and (member.left_on is None or member.left_on > on)
+
+
+def members_on(facts: HouseholdFacts, on: date) -> tuple[MemberFacts, ...]:
+    """The household's members on the assessment date."""
+    return tuple(m for m in facts.members if in_household_on(m, on))
+
+
+def _birthday(birth: date, age: int) -> date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # born on 29 February
+        return date(birth.year + age, 3, 1)
+
+
+def school_start(birth: date) -> date:
+    """The day a child is due at school: the 1 September after turning 6 (a child who turns 6 on 1 September
+    or later starts the following year)."""
+    sixth = _birthday(birth, SCHOOL_START_AGE)
+    start = date(sixth.year, 9, 1)
+    return start if sixth < start else date(sixth.year + 1, 9, 1)
+
+
+def of_compulsory_school_age(member: MemberFacts, on: date) -> bool:
+    """义务教育 applies to a member from the day they are due at school (`school_start`) until 初中 is
+    completed (文化程度 初中 or higher) or they turn 16 — plan ch. 5 §2."""
+    if not on.year - COMPULSORY_END_AGE - 1 <= member.birth_date.year <= on.year - SCHOOL_START_AGE:
+        return False  # clearly outside school age, whatever the birthday
+    if member.education in JUNIOR_COMPLETED:
+        return False
+    return school_start(member.birth_date) <= on < _birthday(member.birth_date, COMPULSORY_END_AGE)
 
 
 class Shortfall(NamedTuple):
@@ -148,19 +210,16 @@ def food_and_clothing(facts: HouseholdFacts) -> list[Shortfall]:
 
 
 def compulsory_education(facts: HouseholdFacts, *, as_of: date) -> list[Shortfall]:
-    """义务教育有保障 — plan ch. 2 §3, ch. 5 §2: no member aged 6–15 on the assessment date is out of school
-    (辍学 or 非在校生), unless a severe disability has them taught at home (送教上门). A school-age member
-    without a school status is not met: 未填写."""
+    """义务教育有保障 — plan ch. 2 §3, ch. 5 §2: no member of compulsory school age on the assessment date
+    (`of_compulsory_school_age`) is out of school (辍学 or 非在校生), unless a severe disability has them
+    taught at home (送教上门). A member of that age without a school status is not met: 未填写."""
     found = []
-    low, high = COMPULSORY_AGES
     for m in facts.members:
-        if not as_of.year - high - 1 <= m.birth_date.year <= as_of.year - low:
-            continue  # clearly outside school age, whatever the birthday
-        age = age_on(m.birth_date, as_of)
-        if not low <= age <= high:
+        if not of_compulsory_school_age(m, as_of):
             continue
         if m.taught_at_home and m.disability_grade in SEVERE_DISABILITY:
             continue
+        age = age_on(m.birth_date, as_of)
         if not m.school_status:
             found.append(Shortfall(Gap.EDUCATION, f"{m.name}，{age} 岁，在校情况{NOT_RECORDED}"))
         elif m.school_status in OUT_OF_SCHOOL:
@@ -252,32 +311,43 @@ class Assessment(NamedTuple):
 
 
 def _yuan(value: Decimal) -> str:
+    """Yuan for reading: whole yuan without decimals, otherwise rounded to the fen (display only)."""
+    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return f"{value:,.0f}" if value == value.to_integral() else f"{value:,.2f}"
 
 
 def assess(facts: HouseholdFacts, *, standard: Standard | None, as_of: date) -> Assessment:
     """The exit standard — plan ch. 2 §3: per-capita net income *strictly above* the year's line ("稳定超过")
     and every guarantee met (rule 4); the income band (rule 5); and, for an exited household, the
-    return-to-poverty watch: income back under 1.5× the line, or a guarantee lost (rule 6)."""
-    members = len(facts.members)
-    per_capita = per_capita_income(facts.income, members=members) if facts.income else None
+    return-to-poverty watch: income back under 1.5× the line, or a guarantee lost (rule 6).
+
+    Only the members of the household on `as_of` count, for the divisor and for the guarantees. The income is
+    compared unrounded; `Assessment.per_capita` is rounded to the fen for display and storage."""
+    present = members_on(facts, as_of)
+    if len(present) != len(facts.members):
+        facts = facts._replace(members=present)
+    exact = (
+        per_capita_exact(facts.income, members=len(present), added=facts.income_added)
+        if facts.income
+        else (facts.income_added / len(present) if facts.income_added and present else None)
+    )
     shortfalls: list[Shortfall] = []
     if standard is None:
         shortfalls.append(Shortfall(Gap.INCOME, f"未设定 {as_of.year} 年扶贫标准"))
-    elif per_capita is None:
+    elif exact is None:
         shortfalls.append(Shortfall(Gap.INCOME, f"收入{NOT_RECORDED}"))
-    elif per_capita <= standard.poverty_line:
-        shortfalls.append(Shortfall(Gap.INCOME, f"人均 {_yuan(per_capita)} 元，标准 {_yuan(standard.poverty_line)} 元"))
+    elif exact <= standard.poverty_line:
+        shortfalls.append(Shortfall(Gap.INCOME, f"人均 {_yuan(exact)} 元，标准 {_yuan(standard.poverty_line)} 元"))
     unmet = guarantees(facts, as_of=as_of)
     shortfalls.extend(unmet)
-    band = income_band(per_capita, dibao_line=standard.dibao_line) if standard and per_capita is not None else None
+    band = income_band(exact, dibao_line=standard.dibao_line) if standard and exact is not None else None
     watch = facts.exited and (
-        bool(unmet) or per_capita is None or standard is None or per_capita < standard.poverty_line * WATCH_FACTOR
+        bool(unmet) or exact is None or standard is None or exact < standard.poverty_line * WATCH_FACTOR
     )
     if len(shortfalls) > 1:
         shortfalls.sort(key=lambda s: GAP_ORDER[s.gap])
     return Assessment(
-        per_capita=per_capita,
+        per_capita=None if exact is None else exact.quantize(CENT, rounding=ROUND_HALF_UP),
         band=band,
         shortfalls=tuple(shortfalls),
         meets_standard=not shortfalls,

@@ -1,18 +1,20 @@
 """Reads of the registry. Every one starts from the user's scope (accounts.selectors.areas_in_scope)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.audit import get_in_scope_or_404
 from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
+from common.db import filter_in
 
 from .models import (
     ExitStep,
@@ -24,6 +26,8 @@ from .models import (
     PovertyStandard,
     Relation,
 )
+from .panels import ChangeEntry, change_sources
+from .providers import fingerprint_sql, sector_facts
 from .rules import (
     Assessment,
     HouseholdFacts,
@@ -41,22 +45,6 @@ from .rules import (
 _MEMBER_INPUTS = MemberFacts._fields
 _HOUSEHOLD_INPUTS = ("enough_food", "enough_clothing", "house_grade", "dilapidated", "safe_water", "status")
 _INCOME_INPUTS = IncomeFacts._fields
-
-
-def filter_in(queryset: QuerySet, field: str, values: list, *, bounded: bool = False) -> QuerySet:
-    """`field IN values`. On PostgreSQL the values travel as one array parameter, so a query can carry tens of
-    thousands of keys without Django preparing each as a parameter of its own (the import and the recompute).
-
-    With `bounded` (sortable keys such as ids), the range of the values is added too: PostgreSQL then reads
-    just that stretch of the index instead of the whole table for a chunk of consecutive ids.
-    """
-    if not values:
-        return queryset.none()  # an empty array has no type PostgreSQL could infer
-    if bounded:
-        queryset = queryset.filter(**{f"{field}__gte": min(values), f"{field}__lte": max(values)})
-    if connection.vendor == "postgresql":
-        return queryset.filter(**{f"{field}__in": RawSQL("SELECT unnest(%s)", [values])})
-    return queryset.filter(**{f"{field}__in": values})
 
 
 def default_year() -> int:
@@ -120,14 +108,6 @@ class IncomeRow:
     per_capita: Decimal | None
 
 
-@dataclass(frozen=True)
-class ChangeEntry:
-    at: datetime
-    who: str
-    what: str
-    reason: str
-
-
 def household_incomes(household: Household, *, members: int) -> list[IncomeRow]:
     """The household's incomes by year with net and per-capita income by rule 2."""
     rows = []
@@ -176,6 +156,8 @@ def household_changes(household: Household, *, limit: int = 100) -> list[ChangeE
         entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
     for step in ExitStep.objects.filter(case__household=household).select_related("actor"):
         entries.append(ChangeEntry(step.at, _who(step.actor), f"退出程序：{step.action}", step.note))
+    for source in change_sources():
+        entries.extend(source(household))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
 
@@ -193,17 +175,31 @@ def access_import(user: User, pk: int) -> LedgerImport:
     return get_in_scope_or_404(import_jobs(user), pk, user=user)
 
 
+def _members_on(as_of: date) -> QuerySet[Person]:
+    """The members of a household on a date: born by then and not gone before it (rules.in_household_on)."""
+    return Person.objects.filter(Q(left_reason="") | Q(left_on__gt=as_of), birth_date__lte=as_of)
+
+
 def household_facts(household_ids: list[int], *, year: int) -> dict[int, HouseholdFacts]:
-    """The rules' inputs for many households in three queries: the households, their members still in the
-    household, and the year's incomes (STYLE §4: never a query per household). Plain tuples all the way: the
-    nightly job reads a million members through here."""
+    """The rules' inputs for many households in three queries (the households, their members on the
+    assessment date, the year's incomes) plus a fixed number per registered facts provider (STYLE §4: never a
+    query per household). A sector app's fact wins over the registry's own field (providers.py). Plain tuples
+    all the way: the nightly job reads a million members through here."""
+    as_of = assessment_date(year, today=timezone.localdate())
+    from_sectors = sector_facts(household_ids, year=year, as_of=as_of)
+    member_patches: dict[int, Mapping[str, Any]] = {
+        person: values for found in from_sectors.values() for f in found for person, values in f.members.items()
+    }
     members: dict[int, list[tuple[int, MemberFacts]]] = {pk: [] for pk in household_ids}
-    rows = filter_in(Person.objects.active(), "household_id", household_ids, bounded=True).values_list(
+    rows = filter_in(_members_on(as_of), "household_id", household_ids, bounded=True).values_list(
         "household_id", "pk", *_MEMBER_INPUTS
     )
     # Unordered in the database (sorting there spills to disk at this size); in member order here.
     for household_id, pk, *fields in rows.order_by():
-        members[household_id].append((pk, MemberFacts(*fields)))
+        member = MemberFacts(*fields)
+        if pk in member_patches:
+            member = member._replace(**member_patches[pk])
+        members[household_id].append((pk, member))
     incomes = {
         household_id: IncomeFacts(*values)
         for household_id, *values in filter_in(
@@ -217,7 +213,7 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
     ).order_by():
         people = members[pk]
         people.sort(key=lambda member: member[0])
-        facts[pk] = HouseholdFacts(
+        household = HouseholdFacts(
             members=tuple(m for _pk, m in people),
             income=incomes.get(pk),
             enough_food=food,
@@ -227,6 +223,13 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
             safe_water=water,
             exited=status == HouseholdStatus.EXITED,
         )
+        for found in from_sectors.get(pk, ()):
+            household = household._replace(
+                **found.household,
+                income_added=household.income_added + found.income_added,
+                sources=household.sources + tuple(found.sources.items()),
+            )
+        facts[pk] = household
     return facts
 
 
@@ -244,6 +247,7 @@ class AssessmentView:
     standard: Standard | None
     assessment: Assessment
     words: str
+    sources: tuple[tuple[str, str], ...] = ()  # (fact, the sector record that decided it), see providers.py
 
 
 def households_assessments(household_ids: list[int], *, year: int) -> dict[int, AssessmentView]:
@@ -254,7 +258,9 @@ def households_assessments(household_ids: list[int], *, year: int) -> dict[int, 
     views = {}
     for pk, facts in household_facts(household_ids, year=year).items():
         result = assess(facts, standard=standard, as_of=as_of)
-        views[pk] = AssessmentView(year=year, standard=standard, assessment=result, words=explain(result))
+        views[pk] = AssessmentView(
+            year=year, standard=standard, assessment=result, words=explain(result), sources=facts.sources
+        )
     return views
 
 
@@ -271,21 +277,26 @@ def _text(column: str) -> str:
 _FINGERPRINT_SQL = f"""
 SELECT h.id, md5(concat_ws('|', {", ".join(_text("h." + c) for c in _HOUSEHOLD_INPUTS)},
     coalesce((SELECT string_agg(concat_ws(',', {", ".join(_text("p." + c) for c in _MEMBER_INPUTS)}), ';' ORDER BY p.id)
-              FROM households_person p WHERE p.household_id = h.id AND p.left_reason = ''), '∅'),
+              FROM households_person p WHERE p.household_id = h.id AND p.birth_date <= %s
+              AND (p.left_reason = '' OR p.left_on > %s)), '∅'),
     coalesce((SELECT concat_ws(',', {", ".join(_text("i." + c) for c in _INCOME_INPUTS)})
               FROM households_householdincome i WHERE i.household_id = h.id AND i.year = %s), '∅'),
-    %s))
+    {{providers}}%s))
 FROM households_household h WHERE h.id = ANY(%s) AND h.id BETWEEN %s AND %s
 """  # noqa: S608 — fixed table and column names; the values are parameters
 
 
 def facts_fingerprints(household_ids: list[int], *, year: int, salt: str) -> dict[int, str]:
-    """An MD5 of every input the rules read for each household (the same facts as `household_facts`), with
-    `salt` (the assessment date, the year's lines, the rules' version). Computed inside PostgreSQL, so the
-    recompute reads into Python only the households whose facts changed. Empty on other databases, where
-    every household is assessed every time. It reads the same columns as `household_facts`."""
+    """An MD5 of every input the rules read for each household (the same facts as `household_facts`: the
+    members on the assessment date, the year's income, and each facts provider's part), with `salt` (the
+    assessment date, the year's lines, the rules' version). Computed inside PostgreSQL, so the recompute reads
+    into Python only the households whose facts changed. Empty on other databases, where every household is
+    assessed every time."""
     if connection.vendor != "postgresql" or not household_ids:
         return {}
+    as_of = assessment_date(year, today=timezone.localdate())
+    extra = fingerprint_sql(year=year, as_of=as_of)
+    sql = _FINGERPRINT_SQL.replace("{providers}", f"{extra}, " if extra else "")
     with connection.cursor() as cursor:
-        cursor.execute(_FINGERPRINT_SQL, [year, salt, household_ids, min(household_ids), max(household_ids)])
+        cursor.execute(sql, [as_of, as_of, year, salt, household_ids, min(household_ids), max(household_ids)])
         return dict(cursor.fetchall())

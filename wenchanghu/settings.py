@@ -47,7 +47,13 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "households",
+    # Sector apps (DESIGN §3): each registers its facts provider, panels, ledger columns, navigation and demo
+    # from its AppConfig.ready(); households imports none of them.
     "assistance",
+    "healthcare",
+    "education",
+    "housing",
+    "funds",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "common.nav.navigation",
             ],
         },
     },
@@ -130,6 +137,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked account before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A sector officer's rights to write: those of the sector on the account (accounts/roles.py).
+    "accounts.roles.SectorPermissionBackend",
 ]
 
 # 等保2.0 身份鉴别: at least 10 characters, 3 of 4 character classes, not common, not like the username.

@@ -9,6 +9,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
     path("assistance/", include("assistance.urls")),
+    path("healthcare/", include("healthcare.urls")),
+    path("education/", include("education.urls")),
+    path("housing/", include("housing.urls")),
+    path("funds/", include("funds.urls")),
     # One login page for everybody, the admin included, so one login policy applies.
     path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),

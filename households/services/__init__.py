@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Area, User
 from accounts.selectors import villages_in_scope
+from common.history import record_history
 from households.idnumber import mask_id_number
 from households.models import (
     Household,
@@ -104,22 +105,21 @@ def _check_members(*, household: Household | None, members: list[dict[str, Any]]
         )
 
 
-def _reassess_after_commit(household: Household) -> None:
-    """Once the change is committed, reassess the household by the rules (DESIGN §5, the same as the nightly job)."""
-    year = default_year()
-    pk = household.pk
-    transaction.on_commit(lambda: reassess_households_task.delay([pk], year))
-
-
-def _record_history(obj: Household | Person | HouseholdIncome, *, actor: User, reason: str) -> None:
-    # django-simple-history reads these when the object is saved.
-    obj._history_user = actor
-    obj._change_reason = reason
+def reassess(household_ids: list[int], *, years: list[int] | None = None) -> None:
+    """Reassess households by the rules once the current transaction commits (DESIGN §5, the same rules and
+    code as the nightly job). Any app calls this after its own writes that change a fact of the exit rule;
+    `years` defaults to the year assessed by default (last year). Outside a transaction it runs at once (or is
+    queued at once, with Celery on Redis)."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    for year in years or [default_year()]:
+        transaction.on_commit(lambda year=year: reassess_households_task.delay(ids, year))
 
 
 def _person_from(data: dict[str, Any], *, household: Household, actor: User, reason: str) -> Person:
     person = Person(household=household, **{f: data[f] for f in PERSON_FIELDS if f in data})
-    _record_history(person, actor=actor, reason=reason)
+    record_history(person, actor=actor, reason=reason)
     return person
 
 
@@ -147,7 +147,7 @@ def household_create(*, actor: User, data: dict[str, Any], members: list[dict[st
         raise ValidationError("不能以“自然减少”状态建档。")
     household = Household(**{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
     household.status, household.exit_year = status, exit_year
-    _record_history(household, actor=actor, reason="建档")
+    record_history(household, actor=actor, reason="建档")
     household.save()
     for m in members:
         _person_from(m, household=household, actor=actor, reason="建档").save()
@@ -158,7 +158,7 @@ def household_create(*, actor: User, data: dict[str, Any], members: list[dict[st
         reason="建档立卡" if status == HouseholdStatus.IN_POVERTY else _backfill_reason(status, exit_year),
         actor=actor,
     )
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return household
 
 
@@ -209,7 +209,7 @@ def household_update(
     if changed:
         for f in changed:
             setattr(household, f, data[f])
-        _record_history(household, actor=actor, reason=reason)
+        record_history(household, actor=actor, reason=reason)
         household.save()
 
     # Members who stop being 户主 are written first: the one-head constraint is checked row by row.
@@ -220,12 +220,12 @@ def household_update(
         if diff:
             for f in diff:
                 setattr(person, f, m[f])
-            _record_history(person, actor=actor, reason=reason)
+            record_history(person, actor=actor, reason=reason)
             person.save()
     for m in members:
         if not m.get("pk"):
             _person_from(m, household=household, actor=actor, reason="新增成员").save()
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return household
 
 
@@ -239,7 +239,7 @@ def person_add(*, actor: User, household: Household, data: dict[str, Any]) -> Pe
     _check_members(household=household, members=[*members, data])
     person = _person_from(data, household=household, actor=actor, reason="新增成员")
     person.save()
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return person
 
 
@@ -272,12 +272,12 @@ def person_leave(
     if person.relation == Relation.HEAD and others and (new_head is None or new_head.pk not in {p.pk for p in others}):
         raise ValidationError("户主减少后，请从本户在册成员中指定新户主。")
     person.left_reason, person.left_on, person.left_note = reason, on, note
-    _record_history(person, actor=actor, reason=f"成员减少：{reason}{'，' + note if note else ''}")
+    record_history(person, actor=actor, reason=f"成员减少：{reason}{'，' + note if note else ''}")
     person.save()
     if person.relation == Relation.HEAD and others:
         successor = next(p for p in others if p.pk == new_head.pk)
         successor.relation = Relation.HEAD
-        _record_history(successor, actor=actor, reason=f"原户主{person.name}{reason}，变更为户主")
+        record_history(successor, actor=actor, reason=f"原户主{person.name}{reason}，变更为户主")
         successor.save()
     if not others:
         household_change_status(
@@ -287,7 +287,7 @@ def person_leave(
             reason=f"全部成员已减少（最后一名成员{person.name}{reason}）",
             check_transition=False,
         )
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return person
 
 
@@ -314,12 +314,12 @@ def household_change_status(
     if from_status == to_status:
         return household
     household.status = to_status
-    _record_history(household, actor=actor, reason=reason)
+    record_history(household, actor=actor, reason=reason)
     household.save()
     HouseholdStatusChange.objects.create(
         household=household, from_status=from_status, to_status=to_status, reason=reason, actor=actor
     )
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return household
 
 
@@ -337,9 +337,9 @@ def income_set(*, actor: User, household: Household, year: int, data: dict[str, 
     else:
         for f, v in values.items():
             setattr(income, f, v)
-    _record_history(income, actor=actor, reason=f"{year} 年收入")
+    record_history(income, actor=actor, reason=f"{year} 年收入")
     income.save()
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return income
 
 

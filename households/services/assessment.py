@@ -23,7 +23,7 @@ LOCK_SECONDS = 2 * 60 * 60
 CHUNK = 20_000  # households per round of queries
 # Part of every household's facts fingerprint: raise it when rules.py changes what it concludes from the same
 # facts, so that the next run reassesses every household instead of skipping the unchanged ones.
-RULES_VERSION = "2026-11-1"
+RULES_VERSION = "2026-12-1"  # members by date, school age by 1 September, unrounded income
 
 
 class RecomputeRunningError(Exception):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from common.history import record_history
 from households.models import (
     OPEN_EXIT_STAGES,
     ExitCase,
@@ -24,7 +25,7 @@ from households.models import (
 )
 from households.selectors import default_year, household_assessment
 
-from . import _reassess_after_commit, _record_history
+from . import reassess
 
 MIN_PUBLICITY_DAYS = 7
 EXITABLE = (HouseholdStatus.IN_POVERTY, HouseholdStatus.RETURNED)
@@ -139,13 +140,13 @@ def exit_approve(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
     case.save(update_fields=["stage"])
     from_status = household.status
     household.status, household.exit_year = HouseholdStatus.EXITED, today.year
-    _record_history(household, actor=actor, reason="退出程序批准销号")
+    record_history(household, actor=actor, reason="退出程序批准销号")
     household.save()
     HouseholdStatusChange.objects.create(
         household=household, from_status=from_status, to_status=household.status, reason="退出程序批准销号", actor=actor
     )
     _step(case, actor=actor, action="批准销号", note=note)
-    _reassess_after_commit(household)
+    reassess([household.pk])
     return case
 
 

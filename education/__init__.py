@@ -1,0 +1,1 @@
+"""教育扶贫 (DESIGN §3): see docs/adding-a-sector-app.md."""
