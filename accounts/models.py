@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .sectors import SECTORS
+
 
 class AreaLevel(models.TextChoices):
     DISTRICT = "district", _("区")
@@ -68,16 +70,8 @@ class Role(models.TextChoices):
 HOUSEHOLD_ROLES = frozenset({Role.VILLAGE_CLERK, Role.TOWN_CLERK, Role.DISTRICT_OFFICER, Role.SECTOR_OFFICER})
 
 
-class Sector(models.TextChoices):
-    """The sector departments of DESIGN §1, for sector officers."""
-
-    HEALTH = "health", _("卫健/医保")
-    EDUCATION = "education", _("教育")
-    HOUSING = "housing", _("住建")
-    CIVIL_AFFAIRS = "civil_affairs", _("民政")
-    LABOUR = "labour", _("人社")
-    DISABLED = "disabled", _("残联")
-    FINANCE = "finance", _("财政")
+Sector = models.TextChoices("Sector", [(name, (value, _(label))) for name, value, label in SECTORS])
+Sector.__doc__ = "The sector departments of DESIGN §1, for sector officers."
 
 
 class User(AbstractUser):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.sectors import SECTORS
 from households.models import Household, Person
 
 
@@ -279,20 +280,18 @@ class InterestSubsidy(models.TextChoices):
     NONE = "不贴息", _("不贴息")
 
 
-class Department(models.TextChoices):
-    """The departments that carry out measures (DESIGN §1)."""
-
-    POVERTY_OFFICE = "区扶贫办", _("区扶贫办")
-    TOWN = "镇政府", _("镇政府")
-    HEALTH = "卫健/医保", _("卫健/医保")
-    EDUCATION = "教育", _("教育")
-    HOUSING = "住建", _("住建")
-    CIVIL_AFFAIRS = "民政", _("民政")
-    LABOUR = "人社", _("人社")
-    DISABLED = "残联", _("残联")
-    FINANCE = "财政", _("财政")
-    AGRICULTURE = "农业", _("农业")
-    OTHER = "其他", _("其他")
+# The departments that carry out measures (DESIGN §1): the district office, the town, every sector department
+# of accounts.models.SECTORS (the one list of sectors), agriculture and others.
+Department = models.TextChoices(
+    "Department",
+    [
+        ("POVERTY_OFFICE", ("区扶贫办", _("区扶贫办"))),
+        ("TOWN", ("镇政府", _("镇政府"))),
+        *[(name, (label, _(label))) for name, _value, label in SECTORS],
+        ("AGRICULTURE", ("农业", _("农业"))),
+        ("OTHER", ("其他", _("其他"))),
+    ],
+)
 
 
 class Measure(models.Model):

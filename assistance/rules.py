@@ -9,6 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from accounts.sectors import sector_department
+
 # Plain values, not the models' choices: rules import nothing from Django (STYLE §3).
 SECTION = "科级干部"
 ORDINARY = "一般干部"
@@ -168,6 +170,17 @@ def measure_problems(m: MeasureFacts) -> list[tuple[str, str]]:
     if not m.has_cadre and not m.department:
         problems.append(("department", "请填写责任干部或责任部门（至少一项）。"))
     return problems
+
+
+def measure_department_refusal(*, officer_sector: str, department: str) -> str | None:
+    """A sector officer records and corrects only the measures their own department carries out (DESIGN §4:
+    民政, 人社 and 残联 write their own measures); everyone else is not limited here (None)."""
+    if not officer_sector:
+        return None
+    own = sector_department(officer_sector)
+    if department != own:
+        return f"行业部门用户只能登记和修改本部门（{own}）负责的措施，请把责任部门选为“{own}”。"
+    return None
 
 
 def welfare_job_pay(months: int, monthly_pay: Decimal) -> Decimal:

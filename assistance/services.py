@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from households.models import Household
 
 from .models import Cadre, EndReason, Measure, Pairing, PairingQuota, Visit
@@ -17,6 +17,7 @@ from .rules import (
     end_refusal,
     grade_refusal,
     handover_refusal,
+    measure_department_refusal,
     measure_problems,
     pairing_refusal,
     rank_of_grade,
@@ -193,6 +194,13 @@ def visit_record(*, actor: User, household: Household, data: dict[str, Any]) -> 
     return visit
 
 
+def _check_department(actor: User, department: str) -> None:
+    sector = actor.sector if Role.SECTOR_OFFICER in actor.roles else ""
+    refusal = measure_department_refusal(officer_sector=sector, department=department)
+    if refusal:
+        raise ValidationError({"department": refusal})
+
+
 def _measure_checked(measure: Measure) -> None:
     if measure.person is not None and measure.person.household_id != measure.household_id:
         raise ValidationError("受益成员必须是本户成员。")
@@ -223,6 +231,7 @@ def _measure_checked(measure: Measure) -> None:
 def measure_add(*, actor: User, household: Household, data: dict[str, Any]) -> Measure:
     """Record a measure taken for a household (帮扶措施, 一户一策)."""
     measure = Measure(household=household, recorded_by=actor, **{f: data[f] for f in MEASURE_FIELDS if f in data})
+    _check_department(actor, measure.department)
     _measure_checked(measure)
     _record(measure, actor=actor, reason="登记帮扶措施")
     measure.save()
@@ -233,9 +242,11 @@ def measure_add(*, actor: User, household: Household, data: dict[str, Any]) -> M
 def measure_update(*, actor: User, measure: Measure, data: dict[str, Any]) -> Measure:
     """Correct a recorded measure; the history keeps what it said before."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _check_department(actor, measure.department)  # not another department's measure
     for f in MEASURE_FIELDS:
         if f in data:
             setattr(measure, f, data[f])
+    _check_department(actor, measure.department)
     _measure_checked(measure)
     _record(measure, actor=actor, reason="修改帮扶措施")
     measure.save()

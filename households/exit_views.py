@@ -25,14 +25,27 @@ from .selectors import (
     household_assessment,
     household_queryset,
     households_assessments,
+    standards_by_year,
 )
 from .services import exit as steps
 
 
 class ProposeForm(StyledForm, forms.Form):
+    income_year = forms.TypedChoiceField(
+        label=_("评估年度"),
+        coerce=int,
+        help_text=_("按这一年的收入和两不愁三保障评估；批准销号后记为脱贫年度。"),
+    )
     deliberation_date = forms.DateField(label=_("民主评议日期"), widget=DatePicker())
     attendance = forms.IntegerField(label=_("参会人数"), min_value=1)
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        last = default_year()
+        years = sorted({last, last + 1, *standards_by_year()} - {y for y in standards_by_year() if y > last + 1})
+        self.fields["income_year"].choices = [(y, f"{y} 年") for y in reversed(years)]
+        self.fields["income_year"].initial = last
 
 
 class NoteForm(StyledForm, forms.Form):
@@ -92,13 +105,15 @@ def _page(
     propose = None
     if open_case is None and user.has_perm("households.propose_exit") and household.status in steps.EXITABLE:
         propose = (bound or {}).get("propose") or ProposeForm(prefix="propose")
+    # An open case is judged on its own year at every step; otherwise the year the proposal would use.
+    year = open_case.income_year if open_case is not None else default_year()
     context = {
         "household": household,
         "case": case,
         "cases": household.exit_cases.prefetch_related("steps__actor"),
         "available": available,
         "propose": propose,
-        "verdict": household_assessment(household, year=default_year()),
+        "verdict": household_assessment(household, year=year),
     }
     return render(request, "households/exit.html", context, status=status)
 
@@ -158,7 +173,10 @@ def publicity_list_view(request: HttpRequest, village_pk: int) -> HttpResponse:
         .prefetch_related("household__members")
         .order_by("household__number")
     )
-    verdicts = households_assessments([case.household_id for case in cases], year=default_year())
+    verdicts = {}
+    for year in {case.income_year for case in cases}:  # each case on its own year; one round of queries a year
+        ids = [case.household_id for case in cases if case.income_year == year]
+        verdicts.update(households_assessments(ids, year=year))
     rows = [
         {
             "case": case,

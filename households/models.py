@@ -484,6 +484,10 @@ class ExitCase(models.Model):
         Household, verbose_name=_("所属户"), on_delete=models.PROTECT, related_name="exit_cases"
     )
     stage = models.CharField(_("环节"), max_length=12, choices=ExitStage.choices, default=ExitStage.PROPOSED)
+    income_year = models.PositiveSmallIntegerField(
+        _("评估年度"),
+        help_text=_("按哪一年的收入和两不愁三保障评估是否达到脱贫标准；批准销号时记为脱贫年度。"),
+    )
     deliberation_date = models.DateField(_("民主评议日期"))
     attendance = models.PositiveSmallIntegerField(_("参会人数"))
     publicity_start = models.DateField(_("公示开始"), null=True, blank=True)

@@ -37,6 +37,7 @@ from .rules import (
     assess,
     assessment_date,
     explain,
+    in_household_on,
     net_income,
     per_capita_income,
 )
@@ -108,11 +109,20 @@ class IncomeRow:
     per_capita: Decimal | None
 
 
-def household_incomes(household: Household, *, members: int) -> list[IncomeRow]:
-    """The household's incomes by year with net and per-capita income by rule 2."""
+def household_incomes(household: Household) -> list[IncomeRow]:
+    """The household's incomes by year with net and per-capita income by rule 2, each year divided by the
+    members of that year (born by its assessment date and not gone before it), so a member added today does
+    not change last year's figure."""
+    today = timezone.localdate()
+    people = [
+        MemberFacts(name=name, birth_date=birth, left_on=left_on)
+        for name, birth, left_on in household.members.values_list("name", "birth_date", "left_on")
+    ]
     rows = []
     for year, *values in household.incomes.order_by("-year").values_list("year", *_INCOME_INPUTS):
         income = IncomeFacts(*values)
+        on = assessment_date(year, today=today)
+        members = sum(1 for m in people if in_household_on(m, on))
         rows.append(IncomeRow(year, income, net_income(income), per_capita_income(income, members=members)))
     return rows
 

@@ -89,7 +89,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "members": active,
             "left_members": [p for p in members if not p.is_active],
-            "incomes": household_incomes(household, members=len(active)),
+            "incomes": household_incomes(household),
             "verdict": household_assessment(household, year=year),
             "status_changes": household.status_changes.select_related("actor"),
             "changes": household_changes(household),

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import Area, User
+from accounts.models import Area, Role, User
 from assistance.models import Cadre, Measure, Pairing, PairingQuota, Visit
+from conftest import make_user
 from households.models import Household, HouseholdStatus
 from households.services import household_change_status
 from households.tests.factories import make_household
@@ -422,3 +423,32 @@ def test_the_cadre_list_and_coverage_pages_run_the_same_queries_for_few_and_many
         pair(actor=dora, household=make_household(village=areas["南山村"], actor=dora), cadre=make_cadre(actor=dora))
     make_household(village=areas["南山村"], actor=dora)  # one without a cadre, too
     assert (queries("assistance:cadres"), queries("assistance:coverage")) == few
+
+
+def test_a_sector_officer_records_only_their_departments_measures(
+    client: Client, areas: dict[str, Area], sam: User, household: Household, paired: Pairing
+) -> None:
+    """DESIGN §4: 民政 writes its own measures (低保, 临时救助 …); 卫健/医保 has no measures to write here."""
+    civil = make_user("minzheng", role=Role.SECTOR_OFFICER, area=areas["文昌湖区"], sector="civil_affairs")
+    form = {
+        "year": "2026",
+        "kind": "兜底保障",
+        "item": "临时救助",
+        "amount": "800",
+        "description": "因病临时救助",
+        "done_on": "2026-03-01",
+        "cadre": "",
+        "department": "人社",
+    }
+    client.force_login(civil)
+    response = client.post(household_url("assistance:measure_create", household), form)
+    assert response.status_code == 200
+    assert "只能登记和修改本部门（民政）负责的措施" in response.content.decode()
+    assert not Measure.objects.exists()
+    assert (
+        client.post(household_url("assistance:measure_create", household), {**form, "department": "民政"}).status_code
+        == 302
+    )
+    assert Measure.objects.get().department == "民政"
+    client.force_login(sam)  # 卫健/医保 reads the household but records no measures here
+    assert client.post(household_url("assistance:measure_create", household), form).status_code == 403

@@ -28,7 +28,7 @@ from households.models import (
     PovertyStandard,
     Relation,
 )
-from households.rules import IncomeFacts
+from households.rules import IncomeFacts, StatusWay, manual_status_choices, status_change_refusal
 from households.selectors import default_year
 from households.tasks import reassess_households_task
 
@@ -69,12 +69,10 @@ PERSON_FIELDS = (
     "tekun",
 )
 
-# Status changes a person may make by hand. 未脱贫 → 已脱贫 goes only through the exit procedure.
+# The statuses the district office may set by hand from each status (the status form's choices); the
+# decision itself is rules.status_change_refusal's.
 MANUAL_TRANSITIONS = {
-    HouseholdStatus.IN_POVERTY: (HouseholdStatus.REMOVED,),
-    HouseholdStatus.EXITED: (HouseholdStatus.RETURNED, HouseholdStatus.REMOVED),
-    HouseholdStatus.RETURNED: (HouseholdStatus.REMOVED,),
-    HouseholdStatus.REMOVED: (),
+    status: tuple(HouseholdStatus(to) for to in manual_status_choices(status)) for status in HouseholdStatus
 }
 
 
@@ -143,8 +141,8 @@ def household_create(*, actor: User, data: dict[str, Any], members: list[dict[st
         raise ValidationError("已脱贫的农户必须填写脱贫年度。")
     if status == HouseholdStatus.IN_POVERTY and exit_year is not None:
         raise ValidationError("未脱贫的农户不能有脱贫年度。")
-    if status == HouseholdStatus.REMOVED:
-        raise ValidationError("不能以“自然减少”状态建档。")
+    if status_change_refusal("", status, way=StatusWay.REGISTRATION):
+        raise ValidationError(f"不能以“{status}”状态建档。")
     household = Household(**{f: data[f] for f in HOUSEHOLD_FIELDS if f in data})
     household.status, household.exit_year = status, exit_year
     record_history(household, actor=actor, reason="建档")
@@ -285,7 +283,7 @@ def person_leave(
             household=household,
             to_status=HouseholdStatus.REMOVED,
             reason=f"全部成员已减少（最后一名成员{person.name}{reason}）",
-            check_transition=False,
+            way=StatusWay.MEMBERS_GONE,
         )
     reassess([household.pk])
     return person
@@ -298,19 +296,20 @@ def household_change_status(
     household: Household,
     to_status: str,
     reason: str,
-    check_transition: bool = True,
+    way: StatusWay = StatusWay.BY_HAND,
 ) -> Household:
-    """Change a household's status by hand, with a reason (DESIGN §6): any → 自然减少, 已脱贫 → 返贫.
-
-    未脱贫 → 已脱贫 is not possible here: it is the exit procedure's last step.
+    """Change a household's status with a reason (DESIGN §6): by the district office any → 自然减少 and
+    已脱贫 → 返贫; when the last member leaves, 自然减少 (`way=MEMBERS_GONE`). Whether the change is allowed
+    is `rules.status_change_refusal`'s decision: 未脱贫 → 已脱贫 is the exit procedure's last step only.
     """
     household = Household.objects.select_for_update().get(pk=household.pk)
     reason = reason.strip()
     if not reason:
         raise ValidationError("请填写变更原因。")
     from_status = HouseholdStatus(household.status)
-    if check_transition and to_status not in MANUAL_TRANSITIONS[from_status]:
-        raise ValidationError(f"不能把“{from_status.label}”的农户直接改为“{HouseholdStatus(to_status).label}”。")
+    refusal = status_change_refusal(from_status, to_status, way=way)
+    if refusal:
+        raise ValidationError(refusal)
     if from_status == to_status:
         return household
     household.status = to_status

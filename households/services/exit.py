@@ -23,6 +23,7 @@ from households.models import (
     HouseholdStatus,
     HouseholdStatusChange,
 )
+from households.rules import StatusWay, status_change_refusal
 from households.selectors import default_year, household_assessment
 
 from . import reassess
@@ -41,8 +42,8 @@ def _step(case: ExitCase, *, actor: User, action: str, note: str = "") -> None:
     ExitStep.objects.create(case=case, actor=actor, action=action, note=note[:500])
 
 
-def _check_standard(household: Household) -> None:
-    verdict = household_assessment(household, year=default_year())
+def _check_standard(household: Household, *, year: int) -> None:
+    verdict = household_assessment(household, year=year)
     if not verdict.assessment.meets_standard:
         raise ValidationError(f"该户{verdict.year}年{verdict.words}，不能退出。")
 
@@ -56,9 +57,18 @@ def _locked(case: ExitCase, *stages: ExitStage) -> ExitCase:
 
 @transaction.atomic
 def exit_propose(
-    *, actor: User, household: Household, deliberation_date: date, attendance: int, note: str = ""
+    *,
+    actor: User,
+    household: Household,
+    deliberation_date: date,
+    attendance: int,
+    income_year: int | None = None,
+    note: str = "",
 ) -> ExitCase:
-    """Propose a household for exit after the village's 民主评议 (date and attendance recorded)."""
+    """Propose a household for exit after the village's 民主评议 (date and attendance recorded).
+
+    The case is judged on the income and guarantees of `income_year` (default: last year, whose incomes are
+    known), the same year at every step, and that year becomes the exit year on approval."""
     _require(actor, "households.propose_exit")
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status not in EXITABLE:
@@ -69,10 +79,18 @@ def exit_propose(
         raise ValidationError("民主评议日期不能晚于今天。")
     if attendance < 1:
         raise ValidationError("请填写参加民主评议的人数。")
-    _check_standard(household)
-    case = ExitCase.objects.create(household=household, deliberation_date=deliberation_date, attendance=attendance)
+    income_year = income_year or default_year()
+    if income_year > timezone.localdate().year:
+        raise ValidationError({"income_year": f"评估年度不能晚于今年（{timezone.localdate().year} 年）。"})
+    _check_standard(household, year=income_year)
+    case = ExitCase.objects.create(
+        household=household, deliberation_date=deliberation_date, attendance=attendance, income_year=income_year
+    )
     _step(
-        case, actor=actor, action="提出退出", note=f"{deliberation_date:%Y-%m-%d} 民主评议，{attendance} 人参加。{note}"
+        case,
+        actor=actor,
+        action="提出退出",
+        note=f"按 {income_year} 年收入评估；{deliberation_date:%Y-%m-%d} 民主评议，{attendance} 人参加。{note}",
     )
     return case
 
@@ -135,11 +153,14 @@ def exit_approve(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
         ends = case.publicity_end + timedelta(days=1) if case.publicity_end else today
         raise ValidationError(f"公示期尚未结束，{ends:%Y-%m-%d} 起才能批准。")
     household = Household.objects.select_for_update().get(pk=case.household_id)
-    _check_standard(household)
+    refusal = status_change_refusal(household.status, HouseholdStatus.EXITED, way=StatusWay.EXIT_APPROVAL)
+    if refusal:
+        raise ValidationError(refusal)
+    _check_standard(household, year=case.income_year)
     case.stage = ExitStage.APPROVED
     case.save(update_fields=["stage"])
     from_status = household.status
-    household.status, household.exit_year = HouseholdStatus.EXITED, today.year
+    household.status, household.exit_year = HouseholdStatus.EXITED, case.income_year
     record_history(household, actor=actor, reason="退出程序批准销号")
     household.save()
     HouseholdStatusChange.objects.create(

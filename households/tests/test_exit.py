@@ -40,7 +40,12 @@ def stage(household: Household) -> str:
 
 
 def walk_to_publicity(client: Client, household: Household, *, start: date, end: date) -> None:
-    assert post(client, household, "propose", deliberation_date=str(TODAY), attendance="23").status_code == 302
+    assert (
+        post(
+            client, household, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="23"
+        ).status_code
+        == 302
+    )
     assert post(client, household, "verify", note="入户核实").status_code == 302
     assert post(client, household, "confirm", note="户主签字").status_code == 302
     assert post(client, household, "publicize", start=str(start), end=str(end)).status_code == 302
@@ -56,7 +61,7 @@ def test_the_whole_procedure(client: Client, ready: Household, alice: User, dora
     client.force_login(dora)
     assert post(client, ready, "approve", note="同意销号").status_code == 302
     ready.refresh_from_db()
-    assert (ready.status, ready.exit_year) == (HouseholdStatus.EXITED, TODAY.year)
+    assert (ready.status, ready.exit_year) == (HouseholdStatus.EXITED, YEAR)
     assert ready.status_changes.first().reason == "退出程序批准销号"
     page = client.get(f"/households/{ready.pk}/exit/").content.decode()
     for action in ("提出退出", "村和工作组核实", "农户确认", "开始公示", "批准销号"):
@@ -72,7 +77,7 @@ def test_only_a_household_meeting_the_standard_can_be_proposed(
 ) -> None:
     income_set(actor=dora, household=ready, year=YEAR, data={"wage": Decimal(6000)})
     client.force_login(alice)
-    response = post(client, ready, "propose", deliberation_date=str(TODAY), attendance="20")
+    response = post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20")
     assert response.status_code == 400
     assert "未达到脱贫标准：收入（人均 3,000 元，标准 3,609 元）" in response.content.decode()
     assert not ExitCase.objects.exists()
@@ -80,7 +85,7 @@ def test_only_a_household_meeting_the_standard_can_be_proposed(
 
 def test_publicity_must_last_seven_days(client: Client, ready: Household, alice: User) -> None:
     client.force_login(alice)
-    post(client, ready, "propose", deliberation_date=str(TODAY), attendance="20")
+    post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20")
     post(client, ready, "verify")
     post(client, ready, "confirm")
     response = post(client, ready, "publicize", start=str(TODAY), end=str(TODAY + timedelta(days=5)))
@@ -111,12 +116,15 @@ def test_an_objection_sends_the_case_back(client: Client, ready: Household, alic
 
 def test_any_step_can_reject_with_a_reason(client: Client, ready: Household, alice: User) -> None:
     client.force_login(alice)
-    post(client, ready, "propose", deliberation_date=str(TODAY), attendance="20")
+    post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20")
     assert post(client, ready, "reject", reason="").status_code == 400
     assert post(client, ready, "reject", reason="核实发现外出务工收入未计入").status_code == 302
     assert stage(ready) == ExitStage.REJECTED
     # A new case can be opened afterwards.
-    assert post(client, ready, "propose", deliberation_date=str(TODAY), attendance="18").status_code == 302
+    assert (
+        post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="18").status_code
+        == 302
+    )
     assert ready.exit_cases.count() == 2
 
 
@@ -124,7 +132,10 @@ def test_the_exit_pages_are_404_for_the_other_town(client: Client, ready: Househ
     bob.user_permissions.add(*Permission.objects.filter(codename__in=["approve_exit", "propose_exit"]))
     client.force_login(bob)
     assert client.get(f"/households/{ready.pk}/exit/").status_code == 404
-    assert post(client, ready, "propose", deliberation_date=str(TODAY), attendance="20").status_code == 404
+    assert (
+        post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20").status_code
+        == 404
+    )
     assert client.get(f"/households/publicity/{ready.village_id}/").status_code == 404
     assert not ExitCase.objects.exists()
 
@@ -134,7 +145,10 @@ def test_the_exit_pages_are_403_without_permission(client: Client, ready: Househ
     assert client.get(f"/households/{ready.pk}/exit/").status_code == 403
     client.force_login(sam)  # the sector officer reads the case but takes no step
     assert client.get(f"/households/{ready.pk}/exit/").status_code == 200
-    assert post(client, ready, "propose", deliberation_date=str(TODAY), attendance="20").status_code == 403
+    assert (
+        post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20").status_code
+        == 403
+    )
 
 
 def test_the_exit_pages_refuse_the_wrong_method(client: Client, ready: Household, alice: User) -> None:
