@@ -167,3 +167,31 @@ def test_the_publicity_list_prints_masked_ids(client: Client, ready: Household, 
     assert "X1" in body
     assert head.id_number not in body
     assert f"{head.id_number[:6]}********{head.id_number[-4:]}" in body
+
+
+def test_the_case_is_judged_on_its_chosen_year_which_becomes_the_exit_year(
+    client: Client, ready: Household, alice: User, dora: User
+) -> None:
+    """Issue 10 bug 5: last year's income was recorded as this year's exit. The district chooses the year."""
+    earlier = YEAR - 1
+    standard_set(year=earlier, poverty_line=Decimal(3609), dibao_line=Decimal(3609))
+    income_set(actor=dora, household=ready, year=earlier, data={"wage": Decimal(5000)})  # 2,500 each: below
+    client.force_login(alice)
+    response = post(client, ready, "propose", income_year=str(earlier), deliberation_date=str(TODAY), attendance="20")
+    assert response.status_code == 400
+    assert f"该户{earlier}年未达到脱贫标准" in response.content.decode()
+    income_set(actor=dora, household=ready, year=earlier, data={"wage": Decimal(9000)})  # 4,500 each: above
+    response = post(client, ready, "propose", income_year=str(earlier), deliberation_date=str(TODAY), attendance="20")
+    assert response.status_code == 302
+    assert (
+        f"按 {earlier} 年收入评估，批准后记为 {earlier} 年脱贫"
+        in client.get(f"/households/{ready.pk}/exit/").content.decode()
+    )
+    assert post(client, ready, "verify", note="入户核实").status_code == 302
+    assert post(client, ready, "confirm", note="户主签字").status_code == 302
+    start, end = TODAY - timedelta(days=10), TODAY - timedelta(days=1)
+    assert post(client, ready, "publicize", start=str(start), end=str(end)).status_code == 302
+    client.force_login(dora)
+    assert post(client, ready, "approve", note="同意").status_code == 302
+    ready.refresh_from_db()
+    assert (ready.status, ready.exit_year) == (HouseholdStatus.EXITED, earlier)
