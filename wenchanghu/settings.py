@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "education",
     "housing",
     "funds",
+    "reports",  # reads the registry and every sector app; nothing depends on it
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("education/", include("education.urls")),
     path("housing/", include("housing.urls")),
     path("funds/", include("funds.urls")),
+    path("reports/", include("reports.urls")),
     # One login page for everybody, the admin included, so one login policy applies.
     path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
