@@ -27,7 +27,7 @@ from .forms import (
     RevealForm,
     add_service_error,
 )
-from .models import Household
+from .models import Household, PovertyStandard
 from .panels import household_panels
 from .selectors import (
     access_household,
@@ -41,6 +41,7 @@ from .selectors import (
     registry_counts,
 )
 from .services import ConcurrentEditError, household_edit_token
+from .standards import standard_row
 
 
 @require_http_methods(["GET", "POST"])
@@ -263,3 +264,19 @@ def income_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存 %(year)s 年收入。") % {"year": data["year"]})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/income.html", {"form": form, "household": household})
+
+
+@require_GET
+@permission_required("households.view_povertystandard", raise_exception=True)
+def standard_list_view(request: HttpRequest) -> HttpResponse:
+    """Every year's 扶贫标准 and 低保标准, read-only; a year whose lines differ says so (两线合一, plan ch. 8).
+    The lines are the whole district's, the same for every user: nothing here is scoped."""
+    rows = [
+        standard_row(year=s.year, poverty_line=s.poverty_line, dibao_line=s.dibao_line)
+        for s in PovertyStandard.objects.order_by("-year")
+    ]
+    return render(
+        request,
+        "households/standards.html",
+        {"rows": rows, "can_change": request.user.has_perm("households.change_povertystandard")},
+    )
