@@ -26,6 +26,7 @@ from .forms import (
     PersonLeaveForm,
     RevealForm,
     add_service_error,
+    error_summary,
 )
 from .models import Household, PovertyStandard
 from .panels import household_panels
@@ -119,7 +120,11 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已建档：户编号 %(n)s。") % {"n": household.number})
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/form.html", {"form": form, "formset": formset, "household": None})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "formset": formset, "household": None, "errors": error_summary(form, formset)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,7 +162,16 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "households/form.html",
-        {"form": form, "formset": formset, "household": household, "edit_token": edit_token, "conflict": conflict},
+        {
+            "form": form,
+            "formset": formset,
+            "household": household,
+            "edit_token": edit_token,
+            "conflict": conflict,
+            "errors": error_summary(form, formset),
+            # ID numbers and the phone are masked on the form; the whole ones only through the audited reveal.
+            "can_reveal": request.user.has_perm("households.reveal_personal_data"),
+        },
     )
 
 
