@@ -408,8 +408,8 @@ class ErrorEntry:
 
 
 def error_summary(form: forms.BaseForm, formset: BaseInlineFormSet) -> list[ErrorEntry]:
-    """Every error of the household form, then of the member list, then member by member, for the summary at the top: on a
-    page this long an error far below the fold is otherwise never seen."""
+    """Every error of the household form, then of the member list, then member by member, for the summary at
+    the top: on a page this long an error far below the fold is otherwise never seen."""
     entries = []
     for name, errors in form.errors.items():
         if name == NON_FIELD_ERRORS:
