@@ -1,6 +1,6 @@
 """The Django admin for the district office. Household data in the admin is scoped like every page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportModelAdmin
@@ -10,6 +10,7 @@ from accounts.selectors import areas_in_scope
 
 from .models import Household, HouseholdIncome, HouseholdStatusChange, Person, PovertyStandard
 from .resources import PovertyStandardResource
+from .standards import merged_lines_warning
 
 
 class NoDeleteMixin:
@@ -88,3 +89,10 @@ class HouseholdStatusChangeAdmin(admin.ModelAdmin):
 class PovertyStandardAdmin(NoDeleteMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [PovertyStandardResource]
     list_display = ["year", "poverty_line", "dibao_line"]
+
+    def save_model(self, request: HttpRequest, obj: PovertyStandard, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # 两线合一 (plan ch. 8): the district may set different lines, but is told so after saving.
+        warning = merged_lines_warning(year=obj.year, poverty_line=obj.poverty_line, dibao_line=obj.dibao_line)
+        if warning:
+            self.message_user(request, warning, level=messages.WARNING)

@@ -27,6 +27,7 @@ from .models import (
     HouseholdStatus,
     LabourAbility,
     PovertyCause,
+    PovertyStandard,
     Relation,
     SchoolStatus,
     WorkStatus,
@@ -36,16 +37,14 @@ from .services import household_create, income_set, standard_set
 AREAS_CSV = Path(__file__).resolve().parent.parent / "accounts" / "data" / "areas.csv"
 DEFAULT_PASSWORD = "Wenchanghu@2026"  # noqa: S105 — the demo's published password, printed by make run
 HOUSEHOLDS_PER_VILLAGE = 15
-# Illustrative yearly lines (yuan per person per year), raised from 2017 as the plan says (ch. 2 §3).
+# The yearly lines (yuan per person per year): raised to 3,609 from 2017 as the plan says (ch. 2 §3), and the
+# rural 低保 line equal to it every year (两线合一, ch. 8). Years after 2017 keep 3,609 until the district sets
+# another figure with `set_standard`.
 DEMO_STANDARDS = {
     2015: (Decimal("3372"), Decimal("3372")),
-    2016: (Decimal("3402"), Decimal("3840")),
-    2017: (Decimal("3609"), Decimal("4440")),
-    2018: (Decimal("3609"), Decimal("4800")),
-    2019: (Decimal("3609"), Decimal("5160")),
-    2020: (Decimal("3609"), Decimal("5460")),
+    2016: (Decimal("3402"), Decimal("3402")),
 }
-LATEST_DEMO_STANDARD = (Decimal("4000"), Decimal("6360"))
+LATEST_DEMO_STANDARD = (Decimal("3609"), Decimal("3609"))
 
 DEMO_USERS = (
     # username, last name, first name, role, area code
@@ -181,9 +180,12 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
     areas_load(path=AREAS_CSV)
     areas_created = Area.objects.count() - before
 
+    # Only the years not set yet: a line the district has set (`set_standard`, the admin) is never reset.
+    set_years = set(PovertyStandard.objects.values_list("year", flat=True))
     for year in range(2015, today.year + 1):
-        poverty, dibao = DEMO_STANDARDS.get(year, LATEST_DEMO_STANDARD)
-        standard_set(year=year, poverty_line=poverty, dibao_line=dibao)
+        if year not in set_years:
+            poverty, dibao = DEMO_STANDARDS.get(year, LATEST_DEMO_STANDARD)
+            standard_set(year=year, poverty_line=poverty, dibao_line=dibao)
 
     from django.contrib.auth.models import Group
 

@@ -2,11 +2,12 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import villages_in_scope
 
-from .idnumber import IdNumberError, parse_id_number
+from .idnumber import IdNumberError, mask_id_number, normalise_id_number, parse_id_number
 from .models import (
     Household,
     HouseholdIncome,
@@ -24,7 +25,7 @@ from .models import (
     Relation,
     Sex,
 )
-from .phone import PhoneError, parse_phone
+from .phone import PhoneError, mask_phone, parse_phone
 from .services import HOUSEHOLD_FIELDS, MANUAL_TRANSITIONS, PERSON_FIELDS
 
 FIRST_REGISTRATION_YEAR = 2013  # 建档立卡 began in 2013; FORMAT.md: 识别年度 2013–today
@@ -95,6 +96,25 @@ class YesNoUnknownSelect(forms.Select):
         return {"true": True, "false": False}.get(data.get(name))
 
 
+MASK_CHAR = "*"
+
+
+def keeps_masked(typed: str, *, stored: str, mask: str) -> bool:
+    """True when a masked field came back as the page showed it: the stored whole value stands.
+
+    The edit page shows ID numbers and phones masked (PIPL: sensitive personal information, whole only through
+    the audited reveal). A changed value must be typed in full; anything else with a `*` in it is neither the
+    shown value nor a number, and the caller refuses it with a sentence rather than store a mask.
+    """
+    return bool(stored) and typed == mask
+
+
+def _masked_but_changed_error(what: str) -> forms.ValidationError:
+    return forms.ValidationError(
+        _("%(what)s中有“*”，但与原来脱敏显示的不同：修改时请录入完整的号码；不修改请保留原来的显示。") % {"what": what}
+    )
+
+
 def village_label(area: Any) -> str:
     return f"{area.parent.name} · {area.name}"
 
@@ -121,6 +141,10 @@ class HouseholdForm(StyledForm, forms.ModelForm):
         self.fields["village"].queryset = villages_in_scope(user)
         self.fields["village"].label_from_instance = village_label
         self.fields["village"].empty_label = _("请选择行政村")
+        if self.instance.pk and self.instance.phone:
+            # Shown masked like on every page; an unchanged mask keeps the stored phone (clean_phone).
+            self.initial["phone"] = mask_phone(self.instance.phone)
+            self.fields["phone"].help_text = _("已脱敏显示；不修改请保留原样，修改请录入完整的号码。")
 
     def clean_number(self) -> str:
         number = _half_width(self.cleaned_data["number"]).upper()
@@ -129,8 +153,14 @@ class HouseholdForm(StyledForm, forms.ModelForm):
         return number
 
     def clean_phone(self) -> str:
+        typed = "".join(unicodedata.normalize("NFKC", self.cleaned_data["phone"] or "").split())
+        stored = self.instance.phone if self.instance.pk else ""
+        if keeps_masked(typed, stored=stored, mask=mask_phone(stored)):
+            return stored
+        if MASK_CHAR in typed:
+            raise _masked_but_changed_error(_("联系电话"))
         try:
-            return parse_phone(self.cleaned_data["phone"])
+            return parse_phone(typed)
         except PhoneError as exc:
             raise forms.ValidationError(str(exc)) from None
 
@@ -183,6 +213,10 @@ class PersonForm(StyledForm, forms.ModelForm):
             # Sex is shown as stored; it must still agree with the ID number.
             self.initial.setdefault("sex", self.instance.sex)
         self.fields["id_number"].widget.attrs.update(autocomplete="off")
+        if self.instance.pk:
+            # Shown masked like on every page; an unchanged mask keeps the stored number (clean_id_number).
+            self.initial["id_number"] = mask_id_number(self.instance.id_number)
+            self.fields["id_number"].help_text = _("已脱敏显示；不修改请保留原样，修改请录入完整的 18 位号码。")
 
     def clean_name(self) -> str:
         name = _half_width(self.cleaned_data["name"])
@@ -191,8 +225,14 @@ class PersonForm(StyledForm, forms.ModelForm):
         return name
 
     def clean_id_number(self) -> str:
+        typed = normalise_id_number(self.cleaned_data["id_number"])
+        stored = self.instance.id_number if self.instance.pk else ""
+        if keeps_masked(typed, stored=stored, mask=mask_id_number(stored)):
+            typed = stored  # unchanged: still parsed, for the sex and birth date it gives
+        elif MASK_CHAR in typed:
+            raise _masked_but_changed_error(_("证件号码"))
         try:
-            parsed = parse_id_number(self.cleaned_data["id_number"], today=timezone.localdate())
+            parsed = parse_id_number(typed, today=timezone.localdate())
         except IdNumberError as exc:
             raise forms.ValidationError(str(exc)) from None
         self._parsed_id = parsed
@@ -356,3 +396,37 @@ class IncomeForm(StyledForm, forms.ModelForm):
     def validate_unique(self) -> None:
         # One row per household and year: the service updates the year's row if it exists.
         pass
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One line of the error summary above a long form: where (a link to the field), and what to fix."""
+
+    label: str  # "联系电话", or "成员 2 张三：证件号码"
+    messages: list[str]
+    anchor: str  # the id of the field to jump to; "" where the error is the whole form's
+
+
+def error_summary(form: forms.BaseForm, formset: BaseInlineFormSet) -> list[ErrorEntry]:
+    """Every error of the household form, then of the member list, then member by member, for the summary at
+    the top: on a page this long an error far below the fold is otherwise never seen."""
+    entries = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS:
+            entries.append(ErrorEntry(str(_("户基本情况")), list(errors), ""))
+        else:
+            entries.append(ErrorEntry(str(form[name].label), list(errors), form[name].id_for_label))
+    if formset.is_bound and formset.non_form_errors():
+        entries.append(ErrorEntry(str(_("家庭成员")), list(formset.non_form_errors()), "members-forms"))
+    for number, member in enumerate(formset.forms, start=1):
+        if not member.errors:
+            continue
+        name = member.instance.name if member.instance.pk else _half_width(member["name"].value() or "")
+        who = (_("成员 %(n)s %(name)s") if name else _("成员 %(n)s")) % {"n": number, "name": name}
+        for field, errors in member.errors.items():
+            if field == NON_FIELD_ERRORS or field not in member.fields:
+                entries.append(ErrorEntry(str(who), list(errors), member["name"].id_for_label))
+            else:
+                label = f"{who}：{member[field].label}"
+                entries.append(ErrorEntry(label, list(errors), member[field].id_for_label))
+    return entries

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/exit/propose/", exit_views.exit_propose_view, name="exit_propose"),
     path("<int:pk>/exit/<slug:action>/", exit_views.exit_action_view, name="exit_action"),
     path("recompute/", exit_views.recompute_runs_view, name="recompute_runs"),
+    path("standards/", views.standard_list_view, name="standards"),
     path("publicity/<int:village_pk>/", exit_views.publicity_list_view, name="publicity"),
     path("<int:pk>/members/<int:person_pk>/leave/", views.person_leave_view, name="person_leave"),
     path("<int:pk>/members/<int:person_pk>/reveal/", views.person_reveal_view, name="person_reveal"),

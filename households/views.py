@@ -26,8 +26,9 @@ from .forms import (
     PersonLeaveForm,
     RevealForm,
     add_service_error,
+    error_summary,
 )
-from .models import Household
+from .models import Household, PovertyStandard
 from .panels import household_panels
 from .selectors import (
     access_household,
@@ -41,6 +42,7 @@ from .selectors import (
     registry_counts,
 )
 from .services import ConcurrentEditError, household_edit_token
+from .standards import standard_row
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,7 +120,11 @@ def household_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已建档：户编号 %(n)s。") % {"n": household.number})
             return redirect("households:detail", pk=household.pk)
-    return render(request, "households/form.html", {"form": form, "formset": formset, "household": None})
+    return render(
+        request,
+        "households/form.html",
+        {"form": form, "formset": formset, "household": None, "errors": error_summary(form, formset)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,7 +162,16 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "households/form.html",
-        {"form": form, "formset": formset, "household": household, "edit_token": edit_token, "conflict": conflict},
+        {
+            "form": form,
+            "formset": formset,
+            "household": household,
+            "edit_token": edit_token,
+            "conflict": conflict,
+            "errors": error_summary(form, formset),
+            # ID numbers and the phone are masked on the form; the whole ones only through the audited reveal.
+            "can_reveal": request.user.has_perm("households.reveal_personal_data"),
+        },
     )
 
 
@@ -263,3 +278,19 @@ def income_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存 %(year)s 年收入。") % {"year": data["year"]})
             return redirect("households:detail", pk=household.pk)
     return render(request, "households/income.html", {"form": form, "household": household})
+
+
+@require_GET
+@permission_required("households.view_povertystandard", raise_exception=True)
+def standard_list_view(request: HttpRequest) -> HttpResponse:
+    """Every year's 扶贫标准 and 低保标准, read-only; a year whose lines differ says so (两线合一, plan ch. 8).
+    The lines are the whole district's, the same for every user: nothing here is scoped."""
+    rows = [
+        standard_row(year=s.year, poverty_line=s.poverty_line, dibao_line=s.dibao_line)
+        for s in PovertyStandard.objects.order_by("-year")
+    ]
+    return render(
+        request,
+        "households/standards.html",
+        {"rows": rows, "can_change": request.user.has_perm("households.change_povertystandard")},
+    )

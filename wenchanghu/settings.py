@@ -2,8 +2,9 @@
 
 Everything that differs between the embedded default (`make run`), CI and production comes from the
 environment (django-environ). With nothing set, the app runs on SQLite with Celery tasks executed in-process,
-in debug mode, on 127.0.0.1. Production sets DJANGO_DEBUG=false and must then also set DJANGO_SECRET_KEY and
-DJANGO_ALLOWED_HOSTS (checked below), DATABASE_URL (PostgreSQL) and REDIS_URL.
+in debug mode, on 127.0.0.1. `make run` sets DJANGO_EMBEDDED=true: the same, but with DEBUG off, so a user sees
+the Chinese 403/404/500 pages (see EMBEDDED below). Production sets DJANGO_DEBUG=false and must then also set
+DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (checked below), DATABASE_URL (PostgreSQL) and REDIS_URL.
 """
 
 from datetime import timedelta
@@ -17,12 +18,29 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The embedded default as `make run` serves it: runserver on this machine, over plain HTTP. DEBUG is off there
+# (unless DJANGO_DEBUG=true is asked for), so users get the friendly Chinese 403/404/500 pages rather than
+# Django's English debug pages, which list every URL pattern and, on an error, the settings. DEBUG off is
+# chosen over custom handlers with DEBUG on: with DEBUG on Django ignores handler404/handler500 by design, and
+# the embedded default holds the same personal data as production. What production adds on top of DEBUG off
+# (HTTPS-only cookies and redirect, a secret key and host names of its own, hashed static file names after
+# collectstatic) does not apply to a server only this machine can reach, so this mode leaves it out.
+EMBEDDED = env.bool("DJANGO_EMBEDDED", default=False)
+DEBUG = env.bool("DJANGO_DEBUG", default=not EMBEDDED)
+LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 if DEBUG:
     # Development key: never used in production, where the check below demands a real one.
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-for-the-embedded-default")
-    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[*LOCAL_HOSTS, "testserver"])
+elif EMBEDDED:
+    # The development key is safe only because nothing but this machine can reach the server: the host names
+    # are the loopback ones whatever DJANGO_ALLOWED_HOSTS says, and the cookies travel over plain HTTP.
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-for-the-embedded-default")
+    ALLOWED_HOSTS = LOCAL_HOSTS
+    # whitenoise serves static/ straight from the finders, without collectstatic (runserver's own static
+    # handler is off: whitenoise.runserver_nostatic).
+    WHITENOISE_USE_FINDERS = True
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
@@ -185,7 +203,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
+        if DEBUG or EMBEDDED
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -220,7 +238,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-if not DEBUG:
+if not DEBUG and not EMBEDDED:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True

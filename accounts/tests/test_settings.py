@@ -1,6 +1,7 @@
 """Settings from the environment: production needs its secrets; Redis and Celery follow REDIS_URL."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,72 @@ def test_the_cache_is_the_real_redis() -> None:
     keys = redis.Redis.from_url(settings.REDIS_URL).keys("*wch-test-key*")
     assert keys
     cache.delete("wch-test-key")
+
+
+def test_make_run_mode_is_embedded_without_debug_on_plain_local_http() -> None:
+    """`make run` (DJANGO_EMBEDDED=true): DEBUG off for the Chinese error pages, but none of production's
+    HTTPS-only cookies or redirect, loopback hosts only, static files served by whitenoise without collectstatic."""
+    code = (
+        "import wenchanghu.settings as s; print(s.DEBUG, s.CELERY_TASK_ALWAYS_EAGER, s.DATABASES['default']['ENGINE'],"
+        " sorted(s.ALLOWED_HOSTS), getattr(s, 'SESSION_COOKIE_SECURE', False), getattr(s, 'SECURE_SSL_REDIRECT',"
+        " False), s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1], s.WHITENOISE_USE_FINDERS)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    # Even a host name in the environment does not open the embedded mode to the network.
+    env = {**clean, "DJANGO_EMBEDDED": "true", "DJANGO_ALLOWED_HOSTS": "fpb.example.cn"}
+    result = subprocess.run(  # noqa: S603 — our own interpreter, fixed arguments
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "django.db.backends.sqlite3",
+        "['127.0.0.1',",
+        "'[::1]',",
+        "'localhost']",
+        "False",
+        "False",
+        "StaticFilesStorage",
+        "True",
+    ]
+
+
+def test_make_run_mode_serves_static_files_and_the_chinese_404_page() -> None:
+    """Through the whole middleware stack of the embedded mode: the CSS answers 200 (whitenoise, no
+    collectstatic) and an unknown address is the Chinese 404 page, not the debug page listing the URLs."""
+    code = (
+        "import django; django.setup(); from django.test import Client; c = Client(HTTP_HOST='127.0.0.1');"
+        " r = c.get('/static/css/app.css'); print(r.status_code, r['Content-Type']);"
+        " r = c.get('/no-such-page/'); print(r.status_code, '找不到该页面' in r.content.decode(),"
+        " 'URLconf' in r.content.decode())"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {**clean, "DJANGO_EMBEDDED": "true", "DJANGO_SETTINGS_MODULE": "wenchanghu.settings"}
+    result = subprocess.run(  # noqa: S603 — our own interpreter, fixed arguments
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("200 text/css")
+    assert lines[1] == "404 True False"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_serves_the_port_asked_for() -> None:
+    def dry_run(**env: str) -> str:
+        # -n prints the commands and runs none; -o leaves the virtual environment alone.
+        result = subprocess.run(
+            ["make", "-n", "-o", ".venv/.installed", "run"],  # noqa: S607 — make from PATH
+            cwd=ROOT,
+            env={**{k: v for k, v in os.environ.items() if k != "PORT"}, **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    assert "DJANGO_EMBEDDED=true .venv/bin/python manage.py runserver 127.0.0.1:8100" in dry_run(PORT="8100")
+    assert "http://127.0.0.1:8100/accounts/login/" in dry_run(PORT="8100")
+    assert "runserver 127.0.0.1:8000" in dry_run()
+    assert "runserver 127.0.0.1:8000" in dry_run(PORT="")

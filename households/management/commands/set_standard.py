@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from households.services import standard_set
+from households.standards import merged_lines_warning
 
 
 def _money(value: str) -> Decimal:
@@ -29,3 +30,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"已设定 {standard}。")
+        # 两线合一 (plan ch. 8): accepted, since the district may decide so, but never silently.
+        warning = merged_lines_warning(year=year, poverty_line=poverty_line, dibao_line=dibao_line)
+        if warning:
+            self.stderr.write(self.style.WARNING(f"注意：{warning}"))
