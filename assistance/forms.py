@@ -8,7 +8,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import DatePicker, StyledForm, _half_width, style_fields
+from common.forms import half_width
+from households.forms import DatePicker, StyledForm, style_fields
 from households.models import Household
 from households.phone import PhoneError, parse_phone
 
@@ -27,7 +28,7 @@ class CadreForm(StyledForm, forms.ModelForm):
         widgets = {"note": forms.TextInput()}
 
     def clean_name(self) -> str:
-        name = "".join(_half_width(self.cleaned_data["name"]).split())
+        name = "".join(half_width(self.cleaned_data["name"]).split())
         if not name:
             raise forms.ValidationError(_("请填写干部姓名。"))
         return name

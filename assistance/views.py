@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households.forms import add_service_error
+from common.forms import add_service_error
 from households.models import Household
 from households.selectors import access_household
 

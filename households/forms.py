@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import villages_in_scope
+from common.forms import half_width
 
 from .idnumber import IdNumberError, mask_id_number, normalise_id_number, parse_id_number
 from .models import (
@@ -29,11 +30,6 @@ from .phone import PhoneError, mask_phone, parse_phone
 from .services import HOUSEHOLD_FIELDS, MANUAL_TRANSITIONS, PERSON_FIELDS
 
 FIRST_REGISTRATION_YEAR = 2013  # 建档立卡 began in 2013; FORMAT.md: 识别年度 2013–today
-
-
-def _half_width(value: str) -> str:
-    """Full-width letters, digits and spaces to half-width, surrounding space removed."""
-    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def style_fields(fields: dict[str, forms.Field]) -> None:
@@ -52,17 +48,6 @@ def style_fields(fields: dict[str, forms.Field]) -> None:
             if choices and choices[0][0] == "":
                 # Django's "---------" means nothing to a clerk.
                 field.choices = [("", _("请选择") if field.required else _("未填写")), *choices[1:]]
-
-
-def add_service_error(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, if the form has it, otherwise above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error.message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class DatePicker(forms.DateInput):
@@ -147,7 +132,7 @@ class HouseholdForm(StyledForm, forms.ModelForm):
             self.fields["phone"].help_text = _("已脱敏显示；不修改请保留原样，修改请录入完整的号码。")
 
     def clean_number(self) -> str:
-        number = _half_width(self.cleaned_data["number"]).upper()
+        number = half_width(self.cleaned_data["number"]).upper()
         if not re.fullmatch(r"[0-9A-Z-]{1,30}", number):
             raise forms.ValidationError(_("户编号只能包含数字、字母和连字符。"))
         return number
@@ -219,7 +204,7 @@ class PersonForm(StyledForm, forms.ModelForm):
             self.fields["id_number"].help_text = _("已脱敏显示；不修改请保留原样，修改请录入完整的 18 位号码。")
 
     def clean_name(self) -> str:
-        name = _half_width(self.cleaned_data["name"])
+        name = half_width(self.cleaned_data["name"])
         if not name:
             raise forms.ValidationError(_("请填写姓名。"))
         return name
@@ -421,7 +406,7 @@ def error_summary(form: forms.BaseForm, formset: BaseInlineFormSet) -> list[Erro
     for number, member in enumerate(formset.forms, start=1):
         if not member.errors:
             continue
-        name = member.instance.name if member.instance.pk else _half_width(member["name"].value() or "")
+        name = member.instance.name if member.instance.pk else half_width(member["name"].value() or "")
         who = (_("成员 %(n)s %(name)s") if name else _("成员 %(n)s")) % {"n": number, "name": name}
         for field, errors in member.errors.items():
             if field == NON_FIELD_ERRORS or field not in member.fields:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.audit import audit_record
 from accounts.models import AuditAction
+from common.forms import add_service_error
 
 from . import services
 from .filters import SEARCH_SESSION_KEY, HouseholdFilter, search_params
@@ -25,7 +26,6 @@ from .forms import (
     PersonForm,
     PersonLeaveForm,
     RevealForm,
-    add_service_error,
     error_summary,
 )
 from .models import Household, PovertyStandard
