@@ -35,6 +35,10 @@ class HouseholdAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     search_fields = ["number", "members__name"]
     raw_id_fields = ["village"]
     inlines = [PersonInline]
+    # A status changes only through rules.status_change_refusal's ways (DESIGN §6): the exit procedure, or the
+    # household page's status change with a reason, each recording a status-change row and a reassessment.
+    # The admin shows it and never edits it.
+    readonly_fields = ["status", "exit_year"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Household]:
         return super().get_queryset(request).in_areas(areas_in_scope(request.user)).select_related("village")

@@ -78,3 +78,16 @@ def test_area_import_in_the_admin_checks_the_tree(areas: dict[str, Area]) -> Non
     result = AreaResource().import_data(data, dry_run=True)
     assert result.has_validation_errors() or result.has_errors()
     assert not Area.objects.filter(name="错挂村").exists()
+
+
+def test_the_admin_shows_a_households_status_but_never_edits_it(
+    client: Client, areas: dict[str, Area], dora: User
+) -> None:
+    """Issue 10 bug 2: the admin edited status and exit year freely, with no status-change row and no
+    reassessment. Only the exit procedure and the status page (both through rules.status_change_refusal) may."""
+    household = make_household(village=areas["商家村"], actor=dora)
+    client.force_login(dora)
+    page = client.get(f"/admin/households/household/{household.pk}/change/").content.decode()
+    assert "未脱贫" in page
+    assert 'name="status"' not in page
+    assert 'name="exit_year"' not in page
