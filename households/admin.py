@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.selectors import areas_in_scope
 
-from .models import Household, HouseholdIncome, HouseholdStatusChange, Person, PovertyStandard
+from .models import ExitEvidenceRule, Household, HouseholdIncome, HouseholdStatusChange, Person, PovertyStandard
 from .resources import PovertyStandardResource
 from .standards import merged_lines_warning
 
@@ -100,3 +100,19 @@ class PovertyStandardAdmin(NoDeleteMixin, ImportExportModelAdmin, SimpleHistoryA
         warning = merged_lines_warning(year=obj.year, poverty_line=obj.poverty_line, dibao_line=obj.dibao_line)
         if warning:
             self.message_user(request, warning, level=messages.WARNING)
+
+
+@admin.register(ExitEvidenceRule)
+class ExitEvidenceRuleAdmin(SimpleHistoryAdmin):
+    """The district office decides which exit steps require an attachment (issue 17)."""
+
+    list_display = ["step", "required"]
+    list_editable = ["required"]
+    fields = ["step", "required"]
+    readonly_fields = ["step"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # one row per step, made by the migration
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

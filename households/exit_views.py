@@ -9,16 +9,26 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import villages_in_scope
+from common.forms import add_service_error
+from common.uploads import EVIDENCE_KINDS
 
 from .forms import DatePicker, StyledForm, village_label
-from .models import OPEN_EXIT_STAGES, ExitCase, ExitStage, HouseholdAssessment, RecomputeRun
+from .models import (
+    OPEN_EXIT_STAGES,
+    ExitCase,
+    ExitEvidence,
+    ExitEvidenceRule,
+    ExitStage,
+    HouseholdAssessment,
+    RecomputeRun,
+)
 from .selectors import (
     access_household,
     default_year,
@@ -30,6 +40,15 @@ from .selectors import (
 from .services import exit as steps
 
 
+def _evidence_field(help_text: str) -> forms.FileField:
+    return forms.FileField(
+        label=_("附件"),
+        required=False,
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
 class ProposeForm(StyledForm, forms.Form):
     income_year = forms.TypedChoiceField(
         label=_("评估年度"),
@@ -39,6 +58,7 @@ class ProposeForm(StyledForm, forms.Form):
     deliberation_date = forms.DateField(label=_("民主评议日期"), widget=DatePicker())
     attendance = forms.IntegerField(label=_("参会人数"), min_value=1)
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
+    evidence = _evidence_field(_("民主评议会议记录（PDF、JPG 或 PNG，不超过 10 MB）"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,9 +72,18 @@ class NoteForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
 
 
+class VerifyForm(NoteForm):
+    evidence = _evidence_field(_("核实记录（PDF、JPG 或 PNG，不超过 10 MB）"))
+
+
+class ConfirmForm(NoteForm):
+    evidence = _evidence_field(_("农户签字确认书（PDF、JPG 或 PNG，不超过 10 MB）"))
+
+
 class PublicityForm(StyledForm, forms.Form):
     start = forms.DateField(label=_("公示开始"), widget=DatePicker())
     end = forms.DateField(label=_("公示结束"), widget=DatePicker(), help_text=_("至少 7 天"))
+    evidence = _evidence_field(_("公示照片（JPG 或 PNG，或 PDF，不超过 10 MB）"))
 
 
 class ObjectionForm(StyledForm, forms.Form):
@@ -69,8 +98,8 @@ class RejectForm(StyledForm, forms.Form):
 PROPOSE, APPROVE = ("households.propose_exit",), ("households.approve_exit",)
 # action → (form, the stages it applies to, the permissions (any one will do), the service, the button's words)
 ACTIONS: dict[str, tuple[type[forms.Form], tuple[str, ...], tuple[str, ...], Callable[..., Any], str]] = {
-    "verify": (NoteForm, (ExitStage.PROPOSED,), PROPOSE, steps.exit_verify, _("村和工作组核实")),
-    "confirm": (NoteForm, (ExitStage.VERIFIED,), PROPOSE, steps.exit_confirm, _("农户已确认")),
+    "verify": (VerifyForm, (ExitStage.PROPOSED,), PROPOSE, steps.exit_verify, _("村和工作组核实")),
+    "confirm": (ConfirmForm, (ExitStage.VERIFIED,), PROPOSE, steps.exit_confirm, _("农户已确认")),
     "publicize": (
         PublicityForm,
         (ExitStage.CONFIRMED,),
@@ -110,7 +139,8 @@ def _page(
     context = {
         "household": household,
         "case": case,
-        "cases": household.exit_cases.prefetch_related("steps__actor"),
+        "cases": household.exit_cases.prefetch_related("steps__actor", "evidence__uploaded_by"),
+        "required": {r.step for r in ExitEvidenceRule.objects.filter(required=True)},
         "available": available,
         "propose": propose,
         "verdict": household_assessment(household, year=year),
@@ -128,12 +158,12 @@ def exit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(PROPOSE, raise_exception=True)
 def exit_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk)
-    form = ProposeForm(request.POST, prefix="propose")
+    form = ProposeForm(request.POST, request.FILES, prefix="propose")
     if form.is_valid():
         try:
             steps.exit_propose(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已提出退出。"))
             return redirect("households:exit", pk=household.pk)
@@ -148,16 +178,34 @@ def exit_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse
         raise Http404
     form_class, _stages, _perm, service, _label = ACTIONS[action]
     case = get_object_or_404(household.exit_cases.all(), stage__in=OPEN_EXIT_STAGES)
-    form = form_class(request.POST, prefix=action)
+    form = form_class(request.POST, request.FILES, prefix=action)
     if form.is_valid():
         try:
             service(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已办理。"))
             return redirect("households:exit", pk=household.pk)
     return _page(request, household, bound={action: form}, status=400)
+
+
+@require_GET
+@permission_required("households.view_exitcase", raise_exception=True)
+def exit_evidence_view(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    """An exit step's attachment, only for a user who may see the household (MEDIA_ROOT is never served)."""
+    household = access_household(request.user, pk)
+    evidence = get_object_or_404(ExitEvidence.objects.filter(case__household=household), pk=evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=EVIDENCE_KINDS[evidence.kind], filename=evidence.original_name, as_attachment=False
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -537,3 +537,60 @@ class ExitStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}：{self.action}"
+
+
+class ExitEvidenceStep(models.TextChoices):
+    """The steps of the exit procedure that carry evidence (DESIGN §6; issue 17)."""
+
+    PROPOSE = "propose", _("民主评议（会议记录）")
+    VERIFY = "verify", _("村和工作组核实（核实记录）")
+    CONFIRM = "confirm", _("农户确认（签字确认书）")
+    PUBLICIZE = "publicize", _("公示（公示照片）")
+
+
+def exit_evidence_path(evidence: "ExitEvidence", filename: str) -> str:
+    """A random name under MEDIA_ROOT/exit/: the uploader's file name is kept in the row, never in the path."""
+    import uuid
+    from pathlib import Path
+
+    return f"exit/{evidence.case_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
+class ExitEvidenceRule(models.Model):
+    """Whether the district requires evidence for a step: a step so marked is refused without an attachment."""
+
+    step = models.CharField(_("环节"), max_length=12, choices=ExitEvidenceStep.choices, unique=True)
+    required = models.BooleanField(_("必须上传附件"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("退出程序附件要求")
+        verbose_name_plural = _("退出程序附件要求")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}：{'必须' if self.required else '可选'}"
+
+
+class ExitEvidence(models.Model):
+    """A file attached to an exit step: 民主评议 minutes, the household's signed confirmation, the 公示 photo.
+    PDF, JPG or PNG, checked by content; served only through the household's scope."""
+
+    case = models.ForeignKey(ExitCase, verbose_name=_("退出程序"), on_delete=models.PROTECT, related_name="evidence")
+    step = models.CharField(_("环节"), max_length=12, choices=ExitEvidenceStep.choices)
+    file = models.FileField(_("文件"), upload_to=exit_evidence_path)
+    kind = models.CharField(_("类型"), max_length=5)  # pdf, jpeg, png — from the content
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退出程序附件")
+        verbose_name_plural = _("退出程序附件")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_step_display()} {self.original_name}"

@@ -36,6 +36,8 @@ GRANTS: dict[str, tuple[str, ...]] = {
         "export_full_ledger",
         "reveal_personal_data",
         "view_recomputerun",
+        "view_exitevidencerule",
+        "change_exitevidencerule",
     ),
     Role.SECTOR_OFFICER: _READ,
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/exit/", exit_views.exit_view, name="exit"),
     path("<int:pk>/exit/propose/", exit_views.exit_propose_view, name="exit_propose"),
     path("<int:pk>/exit/<slug:action>/", exit_views.exit_action_view, name="exit_action"),
+    path("<int:pk>/exit/evidence/<int:evidence_pk>/", exit_views.exit_evidence_view, name="exit_evidence"),
     path("recompute/", exit_views.recompute_runs_view, name="recompute_runs"),
     path("standards/", views.standard_list_view, name="standards"),
     path("publicity/<int:village_pk>/", exit_views.publicity_list_view, name="publicity"),

@@ -259,6 +259,9 @@ LEDGER_XLSX_MAX_RATIO = 100
 LEDGER_UPLOAD_KEEP_HOURS = 24
 # Visit photos (走访照片) are stored under MEDIA_ROOT/visits and served only through a scoped view.
 VISIT_PHOTO_MAX_BYTES = env.int("VISIT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# Exit-step evidence (minutes, signed confirmations, 公示 photos: PDF/JPG/PNG) under MEDIA_ROOT/exit, served
+# only through the household's scope.
+EXIT_EVIDENCE_MAX_BYTES = env.int("EXIT_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # The admin's import/export of reference tables (areas, standards) needs the change permission of the table,
 # which only the district office holds (DESIGN §4).

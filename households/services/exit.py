@@ -8,15 +8,21 @@ approved; any step can reject with a reason. Each step is recorded with who, whe
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from common.history import record_history
+from common.uploads import evidence_kind
 from households.models import (
     OPEN_EXIT_STAGES,
     ExitCase,
+    ExitEvidence,
+    ExitEvidenceRule,
+    ExitEvidenceStep,
     ExitStage,
     ExitStep,
     Household,
@@ -42,6 +48,31 @@ def _step(case: ExitCase, *, actor: User, action: str, note: str = "") -> None:
     ExitStep.objects.create(case=case, actor=actor, action=action, note=note[:500])
 
 
+def _attach(case: ExitCase, *, step: str, evidence: UploadedFile | None, actor: User) -> None:
+    """Store a step's evidence (checked by content), or refuse the step when the district requires evidence
+    for it and none came. Called inside the step's transaction: a refusal undoes the step."""
+    if evidence is None:
+        if ExitEvidenceRule.objects.filter(step=step, required=True).exists():
+            label = ExitEvidenceStep(step).label
+            raise ValidationError(
+                {"evidence": f"区扶贫办要求“{label}”环节上传附件：请上传 PDF、JPG 或 PNG 文件后再办理。"}
+            )
+        return
+    try:
+        kind = evidence_kind(evidence, max_bytes=settings.EXIT_EVIDENCE_MAX_BYTES)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.messages}) from exc
+    ExitEvidence.objects.create(
+        case=case,
+        step=step,
+        file=evidence,
+        kind=kind,
+        original_name=evidence.name[:200],
+        size=evidence.size,
+        uploaded_by=actor,
+    )
+
+
 def _check_standard(household: Household, *, year: int) -> None:
     verdict = household_assessment(household, year=year)
     if not verdict.assessment.meets_standard:
@@ -64,6 +95,7 @@ def exit_propose(
     attendance: int,
     income_year: int | None = None,
     note: str = "",
+    evidence: UploadedFile | None = None,
 ) -> ExitCase:
     """Propose a household for exit after the village's 民主评议 (date and attendance recorded).
 
@@ -92,33 +124,38 @@ def exit_propose(
         action="提出退出",
         note=f"按 {income_year} 年收入评估；{deliberation_date:%Y-%m-%d} 民主评议，{attendance} 人参加。{note}",
     )
+    _attach(case, step=ExitEvidenceStep.PROPOSE, evidence=evidence, actor=actor)
     return case
 
 
 @transaction.atomic
-def exit_verify(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
+def exit_verify(*, actor: User, case: ExitCase, note: str = "", evidence: UploadedFile | None = None) -> ExitCase:
     """The village and the work team have verified the household's situation."""
     _require(actor, "households.propose_exit")
     case = _locked(case, ExitStage.PROPOSED)
     case.stage = ExitStage.VERIFIED
     case.save(update_fields=["stage"])
     _step(case, actor=actor, action="村和工作组核实", note=note)
+    _attach(case, step=ExitEvidenceStep.VERIFY, evidence=evidence, actor=actor)
     return case
 
 
 @transaction.atomic
-def exit_confirm(*, actor: User, case: ExitCase, note: str = "") -> ExitCase:
+def exit_confirm(*, actor: User, case: ExitCase, note: str = "", evidence: UploadedFile | None = None) -> ExitCase:
     """The household has confirmed it agrees to exit (recorded by the clerk)."""
     _require(actor, "households.propose_exit")
     case = _locked(case, ExitStage.VERIFIED)
     case.stage = ExitStage.CONFIRMED
     case.save(update_fields=["stage"])
     _step(case, actor=actor, action="农户确认", note=note)
+    _attach(case, step=ExitEvidenceStep.CONFIRM, evidence=evidence, actor=actor)
     return case
 
 
 @transaction.atomic
-def exit_publicize(*, actor: User, case: ExitCase, start: date, end: date) -> ExitCase:
+def exit_publicize(
+    *, actor: User, case: ExitCase, start: date, end: date, evidence: UploadedFile | None = None
+) -> ExitCase:
     """Publish the household in the village (公示) for at least 7 days, both ends counted."""
     _require(actor, "households.propose_exit")
     case = _locked(case, ExitStage.CONFIRMED)
@@ -127,6 +164,7 @@ def exit_publicize(*, actor: User, case: ExitCase, start: date, end: date) -> Ex
     case.stage, case.publicity_start, case.publicity_end = ExitStage.PUBLICIZING, start, end
     case.save(update_fields=["stage", "publicity_start", "publicity_end"])
     _step(case, actor=actor, action="开始公示", note=f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}")
+    _attach(case, step=ExitEvidenceStep.PUBLICIZE, evidence=evidence, actor=actor)
     return case
 
 
