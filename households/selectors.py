@@ -19,6 +19,7 @@ from common.db import filter_in
 from .models import (
     ExitStep,
     Household,
+    HouseholdAssessment,
     HouseholdIncome,
     HouseholdStatus,
     LedgerImport,
@@ -60,14 +61,18 @@ def household_queryset(user: User) -> QuerySet[Household]:
 
 
 def household_list_rows(households: QuerySet[Household]) -> QuerySet[Household]:
-    """The registry list's columns for already-scoped households: the head's name and the number of members
-    in the household, in the same query as the rows (no query per household)."""
+    """The registry list's columns for already-scoped households: the head's name, the number of members in
+    the household and the stored verdict of the default year (meets the standard, and the gaps), in the same
+    query as the rows (no query per household)."""
     head = Person.objects.active().filter(household=OuterRef("pk"), relation=Relation.HEAD)
+    stored = HouseholdAssessment.objects.filter(household=OuterRef("pk"), year=default_year())
     return (
         households.select_related("village__parent")
         .annotate(
             head_name=Subquery(head.values("name")[:1]),
             member_count=Count("members", filter=Q(members__left_reason="")),
+            meets=Subquery(stored.values("meets_standard")[:1]),
+            gap_names=Subquery(stored.values("gaps")[:1]),
         )
         .order_by("village__code", "number")
     )

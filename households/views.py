@@ -28,7 +28,7 @@ from .forms import (
     RevealForm,
     error_summary,
 )
-from .models import Household, PovertyStandard
+from .models import Household, PovertyStandard, Relation
 from .panels import household_panels
 from .selectors import (
     access_household,
@@ -90,6 +90,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "members": active,
+            "head": next((p for p in active if p.relation == Relation.HEAD), None),
             "left_members": [p for p in members if not p.is_active],
             "incomes": household_incomes(household),
             "verdict": household_assessment(household, year=year),
