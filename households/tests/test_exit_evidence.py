@@ -13,7 +13,7 @@ from PIL import Image
 from accounts.models import User
 from households.models import ExitEvidence, ExitEvidenceRule, ExitStage, Household
 
-from .test_exit import YEAR, ready  # noqa: F401 — the fixture: a household that meets the standard
+from .test_exit import YEAR
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -46,7 +46,7 @@ def test_minutes_attached_to_the_proposal_are_listed_and_served_in_scope(
     ready: Household,
     alice: User,
     bob: User,
-    dora: User,  # noqa: F811
+    dora: User,
 ) -> None:
     client.force_login(alice)
     minutes = SimpleUploadedFile("民主评议记录.pdf", PDF, content_type="application/pdf")
@@ -81,7 +81,7 @@ def test_anything_but_a_pdf_or_image_is_refused_and_nothing_is_kept(
     ready: Household,
     alice: User,
     name: str,
-    content: bytes,  # noqa: F811
+    content: bytes,
 ) -> None:
     client.force_login(alice)
     response = propose(client, ready, SimpleUploadedFile(name, content))
@@ -94,7 +94,7 @@ def test_anything_but_a_pdf_or_image_is_refused_and_nothing_is_kept(
 def test_a_step_the_district_requires_evidence_for_is_refused_without_it(
     client: Client,
     ready: Household,
-    alice: User,  # noqa: F811
+    alice: User,
 ) -> None:
     ExitEvidenceRule.objects.filter(step="confirm").update(required=True)
     client.force_login(alice)

@@ -42,7 +42,8 @@ def assert_fits(page: object, name: str, size: str, *actions: str) -> None:
         target = page.locator(action).first
         assert target.is_visible(), f"{name} at {size}: {action} is not shown"
         box = target.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{name} at {size}: {action} is cut off: {box}"
+        assert box["x"] >= 0, f"{name} at {size}: {action} starts left of the page: {box}"
+        assert box["x"] + box["width"] <= width, f"{name} at {size}: {action} is cut off: {box}"
 
 
 @pytest.fixture
@@ -83,7 +84,9 @@ def test_the_main_pages_fit_a_laptop_and_a_phone(
     page.goto(f"{base}/households/{household.pk}/")
     assert "欧阳振华户" in page.locator("h1").inner_text()
     leave = "[data-testid=members-cards] a:has-text('减少')" if size == "phone" else "[data-testid=member-leave]"
-    assert_fits(page, "detail", size, "main a.btn:has-text('修改')", "main a:has-text('新增成员')", leave, "text=人均纯收入")
+    assert_fits(
+        page, "detail", size, "main a.btn:has-text('修改')", "main a:has-text('新增成员')", leave, "text=人均纯收入"
+    )
 
     page.goto(f"{base}/households/{household.pk}/edit/")
     assert_fits(page, "edit", size, "main button:has-text('保存')")
