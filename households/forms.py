@@ -120,8 +120,17 @@ class HouseholdForm(StyledForm, forms.ModelForm):
             "enough_clothing": _("不填视为已达到。"),
         }
 
+    change_reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=200,
+        help_text=_("修改住房、饮水、吃穿，或成员的出生日期、文化程度、在校、残疾、参保等影响脱贫判定的信息时必填。"),
+    )
+
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            del self.fields["change_reason"]  # registering a household is its own reason (建档)
         # Only villages in the user's scope can be chosen; a tampered POST fails validation here.
         self.fields["village"].queryset = villages_in_scope(user)
         self.fields["village"].label_from_instance = village_label
@@ -354,6 +363,13 @@ class HouseholdStatusForm(StyledForm, forms.Form):
 
 
 class IncomeForm(StyledForm, forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("修改原因"),
+        required=False,
+        max_length=200,
+        help_text=_("修改已录入年度的收入时必填（如“入户核实”“台账更正”）。"),
+    )
+
     class Meta:
         model = HouseholdIncome
         fields = ["year", "wage", "business", "property_income", "transfer", "business_cost", "per_capita_given"]
@@ -374,7 +390,7 @@ class IncomeForm(StyledForm, forms.ModelForm):
             value = data.get(name)
             if value is not None and value < 0:
                 self.add_error(name, _("金额不能为负数；支出请填在“生产经营性支出”。"))
-        if not any(data.get(n) is not None for n in self._meta.fields if n != "year"):
+        if not any(data.get(n) is not None for n in self._meta.fields if n not in ("year", "change_reason")):
             raise forms.ValidationError(_("请至少填写一项收入，或台账给出的人均纯收入。"))
         return data
 

@@ -150,6 +150,7 @@ def household_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.cleaned_data,
                 members=formset.members_data(),
                 edit_token=edit_token,
+                reason=form.cleaned_data.get("change_reason", ""),
             )
         except ConcurrentEditError:
             # Shown with the other's change; the fresh fingerprint lets the clerk save deliberately after reading it.
@@ -272,7 +273,9 @@ def income_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.income_set(actor=request.user, household=household, year=data["year"], data=data)
+            services.income_set(
+                actor=request.user, household=household, year=data["year"], data=data, reason=data["change_reason"]
+            )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:

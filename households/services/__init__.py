@@ -69,6 +69,30 @@ PERSON_FIELDS = (
     "tekun",
 )
 
+# The registry's facts the exit rule reads (DESIGN §5 rules 3–4): changing one needs a reason in the change log.
+VERDICT_HOUSEHOLD_FIELDS = ("house_grade", "dilapidated", "safe_water", "enough_food", "enough_clothing")
+VERDICT_PERSON_FIELDS = (
+    "birth_date",
+    "education",
+    "school_status",
+    "disability_grade",
+    "taught_at_home",
+    "medical_insurance",
+)
+EDIT_REASON = "修改"
+
+
+def _reason_for_verdict_facts(reason: str, changed: list[str], *, model: type) -> str:
+    """The reason an edit of facts that decide the verdict must carry (issue 17: "修改" alone says nothing)."""
+    reason = reason.strip()
+    if changed and not reason:
+        names = "、".join(dict.fromkeys(str(model._meta.get_field(f).verbose_name) for f in changed))
+        raise ValidationError(
+            {"change_reason": f"修改了影响脱贫判定的信息（{names}），请填写修改原因（如“入户核实”“部门数据”）。"}
+        )
+    return reason or EDIT_REASON
+
+
 # The statuses the district office may set by hand from each status (the status form's choices); the
 # decision itself is rules.status_change_refusal's.
 MANUAL_TRANSITIONS = {
@@ -181,10 +205,13 @@ def household_update(
     household: Household,
     data: dict[str, Any],
     members: list[dict[str, Any]],
-    reason: str = "修改",
+    reason: str = "",
     edit_token: str | None = None,
 ) -> Household:
     """Correct a household and its active members, and add new members, in one step.
+
+    A change of a fact the exit rule reads (house, water, food and clothing; a member's birth date, education,
+    school, disability or insurance) needs a `reason`, written to the change log with the old and new values.
 
     `members` is every active member after the change: a dict with `pk` updates that member, one without
     creates a new one. An active member missing from `members` is refused: members leave by
@@ -204,6 +231,17 @@ def household_update(
     _check_members(household=household, members=members)
 
     changed = [f for f in HOUSEHOLD_FIELDS if f in data and getattr(household, f) != data[f]]
+    member_changes = [
+        f
+        for m in members
+        if m.get("pk")
+        for f in VERDICT_PERSON_FIELDS
+        if f in m and getattr(current[m["pk"]], f) != m[f]
+    ]
+    verdict_changes = [f for f in changed if f in VERDICT_HOUSEHOLD_FIELDS]
+    reason = _reason_for_verdict_facts(reason, verdict_changes, model=Household)
+    if member_changes:
+        reason = _reason_for_verdict_facts("" if reason == EDIT_REASON else reason, member_changes, model=Person)
     if changed:
         for f in changed:
             setattr(household, f, data[f])
@@ -323,8 +361,11 @@ def household_change_status(
 
 
 @transaction.atomic
-def income_set(*, actor: User, household: Household, year: int, data: dict[str, Any]) -> HouseholdIncome:
-    """Record or correct a household's income of one year (the five components of DESIGN §5 rule 2)."""
+def income_set(
+    *, actor: User, household: Household, year: int, data: dict[str, Any], reason: str = ""
+) -> HouseholdIncome:
+    """Record or correct a household's income of one year (the five components of DESIGN §5 rule 2). A
+    correction of a recorded year decides the verdict anew and needs a `reason`."""
     values = {f: data.get(f) for f in IncomeFacts._fields}
     if all(v is None for v in values.values()):
         raise ValidationError("请至少填写一项收入，或台账给出的人均纯收入。")
@@ -334,9 +375,11 @@ def income_set(*, actor: User, household: Household, year: int, data: dict[str, 
     elif all(getattr(income, f) == v for f, v in values.items()):
         return income
     else:
+        changed = [f for f, v in values.items() if getattr(income, f) != v]
+        reason = _reason_for_verdict_facts(reason, changed, model=HouseholdIncome)
         for f, v in values.items():
             setattr(income, f, v)
-    record_history(income, actor=actor, reason=f"{year} 年收入")
+    record_history(income, actor=actor, reason=f"{year} 年收入" + (f"：{reason}" if reason.strip() else ""))
     income.save()
     reassess([household.pk])
     return income

@@ -128,7 +128,9 @@ def test_an_edit_of_another_field_keeps_the_masked_values_and_the_fingerprint_st
     client.force_login(alice)
     values = page_values(client, household)
     before = stored(household)
-    response = client.post(f"/households/{household.pk}/edit/", {**values, "house_grade": "B"})
+    response = client.post(
+        f"/households/{household.pk}/edit/", {**values, "house_grade": "B", "change_reason": "入户核实"}
+    )
     assert response.status_code == 302
     assert stored(household) == before
     assert Household.objects.get(pk=household.pk).house_grade == "B"

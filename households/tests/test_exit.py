@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from households.models import ExitCase, ExitStage, Household, HouseholdStatus, Relation
@@ -12,7 +13,7 @@ from households.selectors import default_year
 from households.services import income_set, standard_set
 
 YEAR = default_year()
-TODAY = date.today()
+TODAY = timezone.localdate()  # the service judges dates in Asia/Shanghai
 
 
 def post(client: Client, household: Household, action: str, **data: str) -> object:
@@ -60,7 +61,7 @@ def test_the_whole_procedure(client: Client, ready: Household, alice: User, dora
 def test_only_a_household_meeting_the_standard_can_be_proposed(
     client: Client, ready: Household, alice: User, dora: User
 ) -> None:
-    income_set(actor=dora, household=ready, year=YEAR, data={"wage": Decimal(6000)})
+    income_set(actor=dora, household=ready, year=YEAR, data={"wage": Decimal(6000)}, reason="入户核实")
     client.force_login(alice)
     response = post(client, ready, "propose", income_year=str(YEAR), deliberation_date=str(TODAY), attendance="20")
     assert response.status_code == 400
@@ -165,7 +166,9 @@ def test_the_case_is_judged_on_its_chosen_year_which_becomes_the_exit_year(
     response = post(client, ready, "propose", income_year=str(earlier), deliberation_date=str(TODAY), attendance="20")
     assert response.status_code == 400
     assert f"该户{earlier}年未达到脱贫标准" in response.content.decode()
-    income_set(actor=dora, household=ready, year=earlier, data={"wage": Decimal(9000)})  # 4,500 each: above
+    income_set(
+        actor=dora, household=ready, year=earlier, data={"wage": Decimal(9000)}, reason="台账更正"
+    )  # 4,500 each: above
     response = post(client, ready, "propose", income_year=str(earlier), deliberation_date=str(TODAY), attendance="20")
     assert response.status_code == 302
     assert (

@@ -3,11 +3,12 @@ checked by content, listed in the case, served only within the household's scope
 district office says so."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
@@ -15,7 +16,7 @@ from households.models import ExitEvidence, ExitEvidenceRule, ExitStage, Househo
 
 from .test_exit import YEAR
 
-TODAY = date.today()
+TODAY = timezone.localdate()  # the service judges dates in Asia/Shanghai
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Area, User
 from common.nav import NavItem, nav_links, register_nav
@@ -151,7 +152,7 @@ def test_adding_a_member_today_does_not_change_last_years_income(
     client: Client, ready: Household, dora: User, alice: User
 ) -> None:
     """Issue 10 bug 3: 20,000 yuan for the two members of last year stays 10,000 each."""
-    person_add(actor=dora, household=ready, data=member("钱三", Relation.SON, birth=date.today()))
+    person_add(actor=dora, household=ready, data=member("钱三", Relation.SON, birth=timezone.localdate()))
     assessments_recompute(year=YEAR)
     assert stored(ready).per_capita == Decimal("10000.00")
     client.force_login(alice)

@@ -78,7 +78,7 @@ def test_recompute_is_idempotent_and_writes_only_what_changed(three: dict, dora:
     first = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.all()}
     again = assessments_recompute(year=YEAR)
     assert (again.created, again.changed, again.unchanged) == (0, 0, 3)
-    income_set(actor=dora, household=three["poor"], year=YEAR, data={"wage": Decimal(60000)})
+    income_set(actor=dora, household=three["poor"], year=YEAR, data={"wage": Decimal(60000)}, reason="入户核实")
     third = assessments_recompute(year=YEAR)
     assert (third.changed, third.unchanged) == (1, 2)
     after = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.all()}
@@ -169,7 +169,9 @@ def test_an_edit_in_the_browser_is_reassessed_at_once(
     poor = three["poor"]
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/households/{poor.pk}/income/", {"year": str(YEAR), "wage": "50000"})
+        response = client.post(
+            f"/households/{poor.pk}/income/", {"year": str(YEAR), "wage": "50000", "change_reason": "入户核实"}
+        )
     assert response.status_code == 302
     assert stored("R2").gaps == "义务教育、住房安全"
 

@@ -360,7 +360,9 @@ def edit_post(household: Household, **changes: str) -> dict:
 
 def test_edit_saves_changes_and_adds_a_member(client: Client, shangjia_household: Household, alice: User) -> None:
     client.force_login(alice)
-    data = edit_post(shangjia_household, phone="13900139000", house_grade="C", dilapidated="true")
+    data = edit_post(
+        shangjia_household, phone="13900139000", house_grade="C", dilapidated="true", change_reason="入户核实"
+    )
     data["members-TOTAL_FORMS"] = "3"
     data.update(
         {
@@ -518,7 +520,13 @@ def test_two_clerks_editing_the_same_household_the_second_save_is_refused(
     assert (shangjia_household.phone, shangjia_household.house_grade) == ("13911112222", "")  # nothing overwritten
 
     # Having read the other's change, the clerk saves deliberately: the page now carries the fresh fingerprint.
-    again = {**opened, "house_grade": "D", "phone": "13911112222", "edit_token": response.context["edit_token"]}
+    again = {
+        **opened,
+        "house_grade": "D",
+        "phone": "13911112222",
+        "change_reason": "住建部门鉴定",
+        "edit_token": response.context["edit_token"],
+    }
     assert first.post(f"/households/{shangjia_household.pk}/edit/", again).status_code == 302
     shangjia_household.refresh_from_db()
     assert (shangjia_household.phone, shangjia_household.house_grade) == ("13911112222", "D")
