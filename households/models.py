@@ -206,6 +206,7 @@ class Household(models.Model):
             ("export_ledger", _("可导出台账（证件号码、电话脱敏）")),
             ("export_full_ledger", _("可导出完整台账（含完整证件号码，回传国家系统用）")),
             ("reveal_personal_data", _("可查看完整证件号码和电话（须说明理由，记入审计日志）")),
+            ("revert_household", _("可把农户信息恢复到历史版本（作为一次新的修改，须说明原因）")),
         ]
         constraints = [
             models.CheckConstraint(

@@ -25,12 +25,16 @@ Panel = Callable[[HttpRequest, Household], tuple[str, dict[str, Any]] | None]
 
 @dataclass(frozen=True)
 class ChangeEntry:
-    """One line of a household's change log: when, who, what, why."""
+    """One line of a household's change log: when, who, what, why; `details` are the values changed
+    ("住房安全等级：C → A", personal values masked); `version` marks a registry change the district office can
+    revert the household to (the state right after it)."""
 
     at: datetime
     who: str
     what: str
     reason: str
+    details: tuple[str, ...] = ()
+    version: bool = False
 
 
 ChangeSource = Callable[[Household], list[ChangeEntry]]

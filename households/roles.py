@@ -37,6 +37,7 @@ GRANTS: dict[str, tuple[str, ...]] = {
         "reveal_personal_data",
         "view_recomputerun",
         "view_exitevidencerule",
+        "revert_household",
         "change_exitevidencerule",
     ),
     Role.SECTOR_OFFICER: _READ,

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.audit import get_in_scope_or_404
-from accounts.models import Role, User
+from accounts.models import Area, Role, User
 from accounts.selectors import areas_in_scope
 from common.db import filter_in
 
+from .idnumber import mask_id_number
 from .models import (
     ExitStep,
     Household,
@@ -28,6 +29,7 @@ from .models import (
     Relation,
 )
 from .panels import ChangeEntry, change_sources
+from .phone import mask_phone
 from .providers import fingerprint_sql, sector_facts
 from .rules import (
     Assessment,
@@ -136,19 +138,55 @@ def _who(user: User | None) -> str:
     return user.display_name if user is not None else "系统"
 
 
+_MASKED = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def _shown(model: type, field: str, value: Any, *, areas: dict[int, str]) -> str:
+    """A stored value as the change log shows it: 是/否, 未填写, yuan, dates, area names, masked ID and phone."""
+    if value is None or value == "":
+        return "未填写"
+    if field in _MASKED:
+        return _MASKED[field](value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, date):
+        return f"{value:%Y-%m-%d}"
+    if field == "village":
+        return areas.get(value, str(value))
+    return str(value)
+
+
+def _details(model: type, changes: list[Any], *, areas: dict[int, str]) -> tuple[str, ...]:
+    return tuple(
+        f"{model._meta.get_field(c.field).verbose_name}：{_shown(model, c.field, c.old, areas=areas)} → "
+        f"{_shown(model, c.field, c.new, areas=areas)}"
+        for c in changes
+    )
+
+
 def household_changes(household: Household, *, limit: int = 100) -> list[ChangeEntry]:
-    """What changed in the household and its members, newest first: who, when, which fields, why."""
+    """What changed in the household, its members and its incomes, newest first: who, when, what, why, and
+    each value before and after (ID numbers and phones masked). A fixed number of queries."""
     entries: list[ChangeEntry] = []
     records = list(household.history.select_related("history_user").order_by("history_date"))
+    areas = dict(Area.objects.filter(pk__in={r.village_id for r in records}).values_list("pk", "name"))
     for prev, rec in zip([None, *records], records, strict=False):
+        details: tuple[str, ...] = ()
         if rec.history_type == "+":
             what = "建档"
         else:
-            fields = [Household._meta.get_field(c.field).verbose_name for c in rec.diff_against(prev).changes]
-            if not fields:
+            changes = rec.diff_against(prev).changes
+            if not changes:
                 continue
-            what = "修改 " + "、".join(str(f) for f in fields)
-        entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
+            what = "修改 " + "、".join(str(Household._meta.get_field(c.field).verbose_name) for c in changes)
+            details = _details(Household, changes, areas=areas)
+        entries.append(
+            ChangeEntry(
+                rec.history_date, _who(rec.history_user), what, rec.history_change_reason or "", details, version=True
+            )
+        )
 
     person_records = list(
         Person.history.filter(household_id=household.pk).select_related("history_user").order_by("id", "history_date")
@@ -157,18 +195,47 @@ def household_changes(household: Household, *, limit: int = 100) -> list[ChangeE
     for rec in person_records:
         prev = last.get(rec.id)
         last[rec.id] = rec
+        details = ()
         if rec.history_type == "+":
             what = f"新增成员 {rec.name}"
         else:
             changes = rec.diff_against(prev).changes if prev is not None else []
-            names = [str(Person._meta.get_field(c.field).verbose_name) for c in changes]
-            if not names:
+            if not changes:
                 continue
             if "left_reason" in {c.field for c in changes} and rec.left_reason:
                 what = f"成员 {rec.name} 减少：{rec.left_reason}"
             else:
-                what = f"修改成员 {rec.name} 的 " + "、".join(names)
-        entries.append(ChangeEntry(rec.history_date, _who(rec.history_user), what, rec.history_change_reason or ""))
+                what = f"修改成员 {rec.name} 的 " + "、".join(
+                    str(Person._meta.get_field(c.field).verbose_name) for c in changes
+                )
+            details = _details(Person, changes, areas=areas)
+        entries.append(
+            ChangeEntry(
+                rec.history_date, _who(rec.history_user), what, rec.history_change_reason or "", details, version=True
+            )
+        )
+    income_records = list(
+        HouseholdIncome.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date")
+    )
+    last = {}
+    for rec in income_records:
+        prev = last.get(rec.id)
+        last[rec.id] = rec
+        changes = rec.diff_against(prev).changes if prev is not None else []
+        if prev is not None and not changes:
+            continue
+        what = f"{'录入' if prev is None else '修改'} {rec.year} 年收入"
+        entries.append(
+            ChangeEntry(
+                rec.history_date,
+                _who(rec.history_user),
+                what,
+                rec.history_change_reason or "",
+                _details(HouseholdIncome, changes, areas=areas),
+            )
+        )
     for step in ExitStep.objects.filter(case__household=household).select_related("actor"):
         entries.append(ChangeEntry(step.at, _who(step.actor), f"退出程序：{step.action}", step.note))
     for source in change_sources():

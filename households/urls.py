@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.household_status_view, name="status"),
     path("<int:pk>/income/", views.income_edit_view, name="income"),
     path("<int:pk>/members/add/", views.person_add_view, name="person_add"),
+    path("<int:pk>/revert/", views.household_revert_view, name="revert"),
     path("<int:pk>/exit/", exit_views.exit_view, name="exit"),
     path("<int:pk>/exit/propose/", exit_views.exit_propose_view, name="exit_propose"),
     path("<int:pk>/exit/<slug:action>/", exit_views.exit_action_view, name="exit_action"),

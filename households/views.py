@@ -1,13 +1,15 @@
 """Registry pages. Each view: permission (403), then access through the scope (404), form, service."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,6 +28,7 @@ from .forms import (
     PersonForm,
     PersonLeaveForm,
     RevealForm,
+    StyledForm,
     error_summary,
 )
 from .models import Household, PovertyStandard, Relation
@@ -101,6 +104,7 @@ def household_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change_person": user.has_perm("households.change_person"),
             "can_change_status": user.has_perm("households.change_household_status"),
             "can_set_income": user.has_perm("households.change_householdincome"),
+            "can_revert": user.has_perm("households.revert_household"),
             "panels": household_panels(request, household),
         },
     )
@@ -297,4 +301,47 @@ def standard_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "households/standards.html",
         {"rows": rows, "can_change": request.user.has_perm("households.change_povertystandard")},
+    )
+
+
+class RevertForm(StyledForm, forms.Form):
+    reason = forms.CharField(label=_("恢复原因"), max_length=200, help_text=_("必填，将记入变更记录。"))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("households.revert_household", raise_exception=True)
+def household_revert_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district office reverts a household to an earlier version from its change log: it sees what would
+    change, gives a reason, and the revert is saved as a new change."""
+    household = access_household(request.user, pk)
+    # A "+" of the time zone arrives as a space when a link was copied without encoding.
+    raw = (request.GET.get("at", "") or request.POST.get("at", "")).replace(" ", "+")
+    at = parse_datetime(raw)
+    if at is None:
+        raise Http404
+    try:
+        version = services.household_version(household, at=at)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("households:detail", pk=household.pk)
+    form = RevertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_revert(
+                actor=request.user, household=household, at=at, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已恢复，并记入变更记录。"))
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "households/revert.html",
+        {
+            "household": household,
+            "version": version,
+            "form": form,
+            "at": request.GET.get("at") or request.POST.get("at"),
+        },
     )

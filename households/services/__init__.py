@@ -6,7 +6,8 @@ Views and commands call these; nothing else writes households or persons. A prob
 
 import hashlib
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from households.models import (
     PovertyStandard,
     Relation,
 )
+from households.phone import mask_phone
 from households.rules import IncomeFacts, StatusWay, manual_status_choices, status_change_refusal
 from households.selectors import default_year
 from households.tasks import reassess_households_task
@@ -400,3 +402,83 @@ def standard_set(
         standard._history_user = actor
         standard.save()
     return standard
+
+
+@dataclass(frozen=True)
+class HouseholdVersion:
+    """What reverting a household to its state at `at` would write: the registry's fields and the members'."""
+
+    at: datetime
+    data: dict[str, Any]
+    members: list[dict[str, Any]]
+    changes: list[str]  # "住房安全等级：A → C", personal values masked
+    kept: list[str]  # members the revert leaves as they are, and why
+
+
+def household_version(household: Household, *, at: datetime) -> HouseholdVersion:
+    """The household as its history recorded it at `at`, against how it is now (DESIGN §6: nothing is
+    rewritten; a revert is a new change). The status is not part of it (only its own procedures change it),
+    and members are neither brought back nor removed: they leave and come by their own steps."""
+    record = household.history.filter(history_date__lte=at).order_by("-history_date", "-history_id").first()
+    if record is None:
+        raise ValidationError("该时间点之前本户还没有建档，无法恢复。")
+    data = {f: getattr(record, f) for f in HOUSEHOLD_FIELDS if f != "village"}
+    data["village"] = Area.objects.get(pk=record.village_id)
+    changes = [
+        f"{Household._meta.get_field(f).verbose_name}：{_shown(f, getattr(household, f))} → {_shown(f, data[f])}"
+        for f in HOUSEHOLD_FIELDS
+        if f != "village" and getattr(household, f) != data[f]
+    ]
+    if household.village_id != record.village_id:
+        changes.append(f"行政村：{household.village.name} → {data['village'].name}")
+    members, kept = [], []
+    for person in household.members.active():
+        then = person.history.filter(history_date__lte=at).order_by("-history_date", "-history_id").first()
+        values = {"pk": person.pk, **{f: getattr(person, f) for f in PERSON_FIELDS}}
+        if then is None:
+            kept.append(f"{person.name}：此后才登记，保留")
+        elif then.left_reason:
+            kept.append(f"{person.name}：当时已减少，现仍在册，保留现状")
+        else:
+            for f in PERSON_FIELDS:
+                old = getattr(then, f)
+                if old != values[f]:
+                    label = Person._meta.get_field(f).verbose_name
+                    changes.append(f"{person.name} {label}：{_shown(f, values[f])} → {_shown(f, old)}")
+                    values[f] = old
+        members.append(values)
+    return HouseholdVersion(at=at, data=data, members=members, changes=changes, kept=kept)
+
+
+def _shown(field: str, value: Any) -> str:
+    if value is None or value == "":
+        return "未填写"
+    if field == "id_number":
+        return mask_id_number(value)
+    if field == "phone":
+        return mask_phone(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+@transaction.atomic
+def household_revert(*, actor: User, household: Household, at: datetime, reason: str) -> Household:
+    """The district office puts a household back as it was at `at` — as a new change with the reason, through
+    `household_update` (the same checks: one head, ID numbers unique, the village in scope), never by rewriting
+    its history."""
+    if not actor.has_perm("households.revert_household"):
+        raise PermissionDenied("只有区扶贫办可以恢复历史版本。")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写恢复的原因。"})
+    version = household_version(household, at=at)
+    if not version.changes:
+        raise ValidationError("本户现在的信息与该时间点相同，无需恢复。")
+    return household_update(
+        actor=actor,
+        household=household,
+        data=version.data,
+        members=version.members,
+        reason=f"恢复到 {timezone.localtime(at):%Y-%m-%d %H:%M} 的版本：{reason}",
+    )
