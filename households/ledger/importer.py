@@ -2,7 +2,10 @@
 
 Read → check every row (the file, then against the stored data) → plan what is created, updated, unchanged →
 write all of it in one transaction, or nothing. Households are matched by 户编号, persons by 证件号码; the
-same file imported twice changes nothing the second time.
+same file imported twice changes nothing the second time. A town clerk's own export has its ID numbers and
+phones masked: such a member is matched by 户编号, 姓名 and the visible characters of the ID number, and the
+stored number is kept (a masked number cannot file a new member). A stored household's status changes only as
+rules.status_change_refusal allows a ledger (StatusWay.LEDGER); a refused change is a note, not applied.
 """
 
 from collections.abc import Callable, Iterator

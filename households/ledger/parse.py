@@ -1,7 +1,12 @@
 """From the rows of a ledger to households and persons, with every problem found on the way.
 
 Pure: no database. What the file alone can tell is checked here; what needs the stored data (an ID number
-registered in another household, a household of another town) is checked by the importer.
+registered in another household, a household of another town, which member a masked ID number stands for) is
+checked by the importer.
+
+The steps: find the header row (_read_head) and map its columns (_map_header), including the columns the
+ledger extensions declare; read the rows one by one (_RowParser: household number, person values, household
+cells); then check each complete household (_check_household).
 """
 
 import re
@@ -327,15 +332,6 @@ def _map_header(row: list[object], index: int, aliases: dict[str, AnyColumn]) ->
 # ---- The rows ------------------------------------------------------------------------------------------------
 
 
-class _Cell(NamedTuple):
-    """A non-blank household-level cell, kept until its household is complete and can be checked."""
-
-    key: str
-    row: int
-    value: Any
-    text: str
-
-
 class _PersonColumn(NamedTuple):
     """How one person-level column is read on every row."""
 
@@ -348,6 +344,16 @@ class _PersonColumn(NamedTuple):
     convert: Callable[[str], Any]
 
 
+def _person_column(key: str, position: int, column: AnyColumn, reader: _Reader) -> _PersonColumn:
+    if isinstance(column, ExtensionColumn):  # an extension's blank cell is None, whatever its values
+        field_name, required, blank = None, False, None
+    else:
+        field_name, required = column.field, column.required
+        blank = None if column.kind in (Kind.YES_NO, Kind.INT) else ""
+    cache = reader.cache[key] if key in reader.cacheable else None
+    return _PersonColumn(key, position, field_name, required, blank, cache, reader.convert[key])
+
+
 class _RowParser:
     """Reads the data rows one after another into households, collecting every problem."""
 
@@ -358,28 +364,19 @@ class _RowParser:
         self.reader = _Reader(columns)
         self.errors: list[RowError] = []
         self.households: dict[str, HouseholdRows] = {}
-        # Per household, its non-blank household-level cells: one flat list keeps a 100,000-person ledger well
-        # within memory.
-        self.household_cells: dict[str, list[_Cell]] = defaultdict(list)
+        # Per household, its non-blank household-level cells as (key, row, value, text) until the household is
+        # complete: one flat list keeps a 100,000-person ledger well within memory. Plain tuples, unpacked by
+        # name where read: the garbage collector untracks plain tuples of plain values but not named ones, and
+        # tracking a few hundred thousand of them made the parse a third slower.
+        self.household_cells: dict[str, list[tuple[str, int, Any, str]]] = defaultdict(list)
         self.seen_ids: dict[str, int] = {}
         self.blank = self.totals = 0
         positions = header.positions
         self.person_columns = [
-            _PersonColumn(
-                key=key,
-                position=positions[key],
-                field=getattr(columns[key], "field", None),
-                required=getattr(columns[key], "required", False),
-                blank=None if getattr(columns[key], "kind", None) in (Kind.YES_NO, Kind.INT) else "",
-                cache=self.reader.cache[key] if key in self.reader.cacheable else None,
-                convert=self.reader.convert[key],
-            )
+            _person_column(key, positions[key], columns[key], self.reader)
             for key in positions
             if not columns[key].household and key != "id_number"
         ]
-        for i, spec in enumerate(self.person_columns):
-            if spec.field is None:  # an extension's blank cell is None, whatever its kind
-                self.person_columns[i] = spec._replace(blank=None)
         self.household_keys = [k for k in positions if columns[k].household and k != "number"]
         self.household_positions = [(k, positions[k]) for k in self.household_keys]
         self.id_position, self.number_position = positions["id_number"], positions["number"]
@@ -389,17 +386,16 @@ class _RowParser:
     def error(self, row: int, key: str, cell: object, text: str, message: str) -> None:
         self.errors.append(RowError(row, self.header.names.get(key, ""), _shown(key, cell, text), message))
 
+    def _text_of(self, cell: object) -> str:
+        text = _text(cell)
+        if cell.__class__ is str and len(cell) <= 12:  # ID numbers and other unique long strings never repeat
+            self.text_cache[cell] = text
+        return text
+
     def texts(self, row: list[object]) -> list[str]:
-        cached, cache = self.text_cache.get, self.text_cache
-        texts = []
-        for cell in row:
-            text = cached(cell)  # type: ignore[arg-type]
-            if text is None:
-                text = _text(cell)
-                if cell.__class__ is str and len(cell) <= 12:  # ID numbers and other long strings never repeat
-                    cache[cell] = text
-            texts.append(text)
-        return texts
+        """Each cell as text (see _text), through the cache of the distinct short strings."""
+        cached, text_of = self.text_cache.get, self._text_of
+        return [t if (t := cached(c)) is not None else text_of(c) for c in row]  # type: ignore[arg-type]
 
     def parse(self, rows: Iterable[list[object]], *, progress: Callable[[int], None] | None) -> None:
         width = self.header.width
@@ -443,7 +439,7 @@ class _RowParser:
             return None
         return number
 
-    def id_number(self, raw: object, text: str, excel_row: int, person: "PersonRow") -> str | None:
+    def id_number(self, raw: object, text: str, excel_row: int, person: PersonRow) -> str | None:
         """Reads the ID number into `person` (number and birth date, or the masked form); returns the sex it
         encodes. Sets `person.bad` when the number is unusable."""
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -451,8 +447,8 @@ class _RowParser:
             self.error(excel_row, "id_number", raw, text, message)
             person.bad = True
             return None
-        masked = normalise_id_number(text)
-        if _MASKED_ID.match(masked):
+        masked = normalise_id_number(text) if "*" in text else ""
+        if masked and _MASKED_ID.match(masked):
             # A masked export (a clerk's): the importer matches it to a stored member by 户编号 and 姓名.
             person.masked_id = masked
             return "男" if int(masked[16]) % 2 == 1 else "女"
@@ -472,7 +468,7 @@ class _RowParser:
         person.values["id_number"], person.values["birth_date"] = parsed.number, parsed.birth_date
         return parsed.sex
 
-    def person(self, row: list[object], texts: list[str], excel_row: int, household: "HouseholdRows") -> None:
+    def person(self, row: list[object], texts: list[str], excel_row: int, household: HouseholdRows) -> None:
         """The row's person-level values. The ID number first: it also gives the birth date and sex."""
         person = PersonRow(row=excel_row, values={})
         values, extras = person.values, person.extras
@@ -519,14 +515,14 @@ class _RowParser:
             except BadValueError as exc:
                 self.error(excel_row, key, row[position], text, str(exc))
                 continue
-            cells.append(_Cell(key, excel_row, value, text))
+            cells.append((key, excel_row, value, text))
 
     def finish(self, areas: AreaLookup) -> None:
         """The checks over each complete household."""
         for number, household in self.households.items():
-            cells: dict[str, list[_Cell]] = defaultdict(list)
-            for cell in self.household_cells.pop(number, ()):
-                cells[cell.key].append(cell)
+            cells: dict[str, list[tuple[int, Any, str]]] = defaultdict(list)  # key → (row, value, text)
+            for key, row, value, text in self.household_cells.pop(number, ()):
+                cells[key].append((row, value, text))
             _check_household(
                 household, cells, self.household_keys, self.header.names, self.columns, areas, self.today, self.errors
             )
@@ -572,7 +568,7 @@ def parse_ledger(
 
 def _check_household(
     household: HouseholdRows,
-    cells: dict[str, list[_Cell]],
+    cells: dict[str, list[tuple[int, Any, str]]],
     present: list[str],
     names: dict[str, str],
     columns: dict[str, AnyColumn],
@@ -590,17 +586,17 @@ def _check_household(
 
     agreed: dict[str, Any] = {}
     for key, found in cells.items():
-        reference = next((f for f in found if f.row == anchor), found[0])
-        for cell in found:
-            if cell.value != reference.value:
+        reference_row, reference, reference_text = next(((r, v, t) for r, v, t in found if r == anchor), found[0])
+        for row, value, text in found:
+            if value != reference:
                 error(
-                    cell.row,
+                    row,
                     key,
-                    cell.text,
-                    f"与本户第 {reference.row} 行的“{reference.text}”不一致：同一户的{columns[key].name}必须相同"
+                    text,
+                    f"与本户第 {reference_row} 行的“{reference_text}”不一致：同一户的{columns[key].name}必须相同"
                     "（可只填在户主行）。",
                 )
-        agreed[key] = reference.value
+        agreed[key] = reference
 
     if len(head_rows) != 1:
         rows = "、".join(str(r) for r in head_rows) if head_rows else "无"
