@@ -291,7 +291,6 @@ class _Planner:
         columns = ledger.columns
         self.number_column = columns.get("number", "户编号")
         self.id_column = columns.get("id_number", "证件号码")
-        self.name_column = columns.get("name", "姓名")
         # Every row carries the same person fields (the file's columns), so stored and new values compare as
         # tuples. A row of a masked export gets its ID number and birth date from the member it matches.
         fields = {f for h in ledger.households.values() for p in h.persons for f in p.values}

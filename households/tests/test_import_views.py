@@ -292,3 +292,24 @@ def test_a_crash_while_importing_is_shown_not_a_500(
     assert job.stage.startswith("导入时出错：系统内部错误（ConnectionError），未写入任何数据。")
     assert not Household.objects.exists()
     assert job.stage in client.get(f"/households/import/{job.pk}/").content.decode()
+
+
+def test_the_preview_notes_a_status_the_ledger_may_not_change(
+    client: Client, tmp_path: Path, alice: User, eager: None, django_capture_on_commit_callbacks: object
+) -> None:
+    rows = shangjia_rows()
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(tmp_path, rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/households/import/{LedgerImport.objects.get().pk}/confirm/")
+    rows[0].update(脱贫属性="已脱贫", 脱贫年度="2024")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(tmp_path, rows))
+    job = LedgerImport.objects.first()
+    assert job.status == ImportStatus.CHECKED
+    page = client.get(f"/households/import/{job.pk}/").content.decode()
+    assert "户编号 W1（户主 钱一）：台账中的脱贫属性为“已脱贫”，系统中为“未脱贫”，未按台账修改。" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/households/import/{job.pk}/confirm/")
+    assert Household.objects.get(number="W1").status == "未脱贫"
