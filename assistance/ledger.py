@@ -1,8 +1,9 @@
 """The ledger's 帮扶责任人 / 帮扶责任人联系电话 / 帮扶单位 columns (FORMAT.md), stored as cadres and pairings.
 
-Registered with households.ledger.extensions. A cadre is matched by name, and by phone where the row gives
+Declared here and registered with households.ledger.extensions (AssistanceConfig.ready). A cadre is matched by name, and by phone where the row gives
 one; an unknown cadre is created (its rank unrecorded, for the district office to complete). A name whose
 stored phone differs from the row's is a row error (a phone conflict): the clerk checks which is right. A
+masked phone (a town clerk's own export, 139****1111) only confirms a rostered cadre whose phone looks the same. A
 household whose cadre in the ledger differs from its current one is handed over (reason 台账更换), so it is
 never left without a cadre. A cadre over the quota after the import is a note, not an error: the ledger
 records who is responsible today, and the district's coverage page lists the overload to resolve.
@@ -16,8 +17,19 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import User
-from households.ledger.extensions import ExtensionPlan, ExtensionRow, LedgerExtension
-from households.ledger.parse import RowError
+from households.ledger.extensions import (
+    ExtensionColumn,
+    ExtensionPlan,
+    ExtensionRows,
+    ExtensionValues,
+    HouseholdValues,
+    LedgerExtension,
+    Level,
+    MaskedPhone,
+    RowError,
+    WriteIds,
+    phone_value,
+)
 from households.phone import mask_phone
 from households.selectors import filter_in
 
@@ -25,8 +37,20 @@ from .models import Cadre, EndReason, Pairing
 from .rules import quota_for, rank_label
 from .selectors import pairing_quotas
 
-KEYS = ("cadre", "cadre_phone", "cadre_unit")
 REASON = "台账导入"
+
+COLUMNS = (
+    ExtensionColumn("帮扶责任人", "cadre", Level.HOUSEHOLD, aliases=("帮扶人",)),
+    ExtensionColumn(
+        "帮扶责任人联系电话",
+        "cadre_phone",
+        Level.HOUSEHOLD,
+        parse=phone_value,
+        aliases=("帮扶人电话", "帮扶人手机号"),
+        mask=mask_phone,
+    ),
+    ExtensionColumn("帮扶单位", "cadre_unit", Level.HOUSEHOLD, aliases=("帮扶责任人单位",)),
+)
 
 
 @dataclass
@@ -40,8 +64,10 @@ def _name(value: Any) -> str:
     return "".join(str(value or "").split())
 
 
-def cadre_plan(rows: list[ExtensionRow], columns: dict[str, str]) -> ExtensionPlan:
+def cadre_plan(extension_rows: ExtensionRows) -> ExtensionPlan:
+    """Resolve each household's 帮扶责任人 to a rostered cadre or one to create, and plan the pairings."""
     plan = ExtensionPlan()
+    rows, columns = extension_rows.households, extension_rows.columns
     name_column = columns.get("cadre", "帮扶责任人")
     phone_column = columns.get("cadre_phone", "帮扶责任人联系电话")
 
@@ -65,18 +91,31 @@ def cadre_plan(rows: list[ExtensionRow], columns: dict[str, str]) -> ExtensionPl
         stored[cadre.name].append(cadre)
     phones_in_file: dict[str, set[str]] = defaultdict(set)
     for _r, name, phone, _u in named:
-        if phone:
+        if phone and not isinstance(phone, MaskedPhone):
             phones_in_file[name].add(phone)
 
     # Resolve each row to a stored cadre (its id) or a cadre to create (its (name, phone) key).
     targets: dict[str, int | tuple[str, str]] = {}  # household number → cadre
-    rows_of: dict[int | tuple[str, str], list[ExtensionRow]] = defaultdict(list)
+    rows_of: dict[int | tuple[str, str], list[HouseholdValues]] = defaultdict(list)
     new: dict[tuple[str, str], _NewCadre] = {}
     phones_to_fill: dict[int, str] = {}
     for r, name, phone, unit in named:
         same = stored.get(name, [])
         target: int | tuple[str, str] | None = None
-        if phone:
+        if isinstance(phone, MaskedPhone):
+            alike = [c for c in same if phone.matches(c.phone)]
+            if len(alike) == 1:
+                target = alike[0].pk
+            else:
+                error(
+                    r.row,
+                    phone_column,
+                    phone.text,
+                    f"帮扶责任人联系电话是脱敏的号码（{phone.text}），干部名册中"
+                    + ("没有电话与之相符的" if not alike else f"有 {len(alike)} 位电话相似的")
+                    + f"“{name}”：请填写完整的电话号码。",
+                )
+        elif phone:
             exact = [c for c in same if c.phone == phone]
             blank = [c for c in same if not c.phone]
             if exact:
@@ -177,8 +216,8 @@ def cadre_plan(rows: list[ExtensionRow], columns: dict[str, str]) -> ExtensionPl
     if not (creates or handovers or phones_to_fill or new):
         return plan
 
-    def write(ids: dict[str, int], actor: User | None) -> None:
-        _write(ids, actor, new=new, creates=creates, handovers=handovers, phones_to_fill=phones_to_fill)
+    def write(ids: WriteIds, actor: User | None) -> None:
+        _write(ids.households, actor, new=new, creates=creates, handovers=handovers, phones_to_fill=phones_to_fill)
 
     plan.write = write
     return plan
@@ -270,12 +309,14 @@ def _write(
         old.save(update_fields=["successor"])
 
 
-def cadre_export(household_ids: list[int]) -> dict[int, dict[str, Any]]:
+def cadre_export(household_ids: list[int], person_ids: list[int]) -> ExtensionValues:
     """The current cadre of each household, for the exported ledger's 帮扶责任人 columns."""
     rows = filter_in(Pairing.objects.active(), "household_id", household_ids).values_list(
         "household_id", "cadre__name", "cadre__phone", "cadre__unit"
     )
-    return {h: {"cadre": name, "cadre_phone": phone, "cadre_unit": unit} for h, name, phone, unit in rows}
+    return ExtensionValues(
+        households={h: {"cadre": name, "cadre_phone": phone, "cadre_unit": unit} for h, name, phone, unit in rows}
+    )
 
 
-CADRE_COLUMNS = LedgerExtension(keys=KEYS, plan=cadre_plan, export=cadre_export)
+CADRE_COLUMNS = LedgerExtension(name="帮扶结对", columns=COLUMNS, plan=cadre_plan, export=cadre_export)

@@ -189,3 +189,40 @@ def test_a_rostered_cadre_without_a_phone_gets_the_ledger_s(tmp_path: Path, area
     cadre.refresh_from_db()
     assert cadre.phone == "13900001111"
     assert Pairing.objects.active().get().cadre == cadre
+
+
+def test_a_clerks_masked_export_keeps_the_cadre(
+    tmp_path: Path, areas: dict[str, Area], alice: User, dora: User, client: object
+) -> None:
+    from households.tests.factories import make_household
+
+    household = make_household(village=areas["商家村"], actor=dora, number="H001")
+    cadre = make_cadre(actor=dora, name="孔明", phone="13900001111", unit="区财政局")
+    pair(actor=dora, household=household, cadre=cadre)
+    make_cadre(actor=dora, name="孔明", phone="13900002222")  # a namesake: the masked phone tells them apart
+    client.force_login(alice)
+    content = b"".join(client.get("/households/export/").streaming_content)
+    path = tmp_path / "masked.xlsx"
+    path.write_bytes(content)
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    row = dict(zip(rows[1], rows[2], strict=True))
+    assert row["帮扶责任人联系电话"] == "139****1111"
+    history = Pairing.history.count(), Cadre.history.count()
+    code, stdout, err = run(path)
+    assert code == 0, err
+    assert "新结对 0 户，更换帮扶责任人 0 户，未变 1 户" in stdout
+    assert (Pairing.history.count(), Cadre.history.count()) == history
+
+
+def test_a_masked_cadre_phone_that_fits_no_rostered_cadre_is_a_row_error(
+    tmp_path: Path, areas: dict[str, Area], dora: User
+) -> None:
+    make_cadre(actor=dora, name="孔明", phone="13900001111")
+    path = ledger(tmp_path, [head("H001", "张大山", 帮扶责任人="孔明", 帮扶责任人联系电话="139****9999")])
+    code, _out, err = run(path)
+    assert code == 1
+    assert (
+        "第 2 行 帮扶责任人联系电话：帮扶责任人联系电话是脱敏的号码（139****9999），干部名册中没有电话与之相符的“孔明”"
+        in err
+    )
+    assert not Household.objects.exists()

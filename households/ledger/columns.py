@@ -1,9 +1,15 @@
-"""The ledger's columns as FORMAT.md lists them: canonical name, accepted aliases, level and allowed values."""
+"""The ledger's columns as FORMAT.md lists them: canonical name, accepted aliases, level and allowed values.
+
+Only the registry's own columns are named here. A column another app stores (帮扶责任人 ...) is declared by that
+app as an `ExtensionColumn` and registered through `households.ledger.extensions`.
+"""
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from households.models import (
     Education,
@@ -17,6 +23,7 @@ from households.models import (
     Sex,
     WorkStatus,
 )
+from households.phone import mask_phone
 
 
 class Kind(Enum):
@@ -40,6 +47,48 @@ class Column:
     aliases: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     field: str | None = None  # the model field it fills, when there is one
+
+
+class Level(Enum):
+    HOUSEHOLD = "household"  # one value per household: on the 户主's row, other rows blank or the same
+    PERSON = "person"  # one value per member's row
+
+
+class BadValueError(ValueError):
+    """A cell's value is not acceptable; the message says, in Chinese, why and what to write instead."""
+
+
+@dataclass(frozen=True)
+class ExtensionColumn:
+    """A column another app stores, declared by that app (see households.ledger.extensions)."""
+
+    name: str  # canonical name, used in exports
+    key: str  # the app's name for it; unique among all ledger columns
+    level: Level
+    # The cell's text (normalised: half-width, no spaces; never blank) → the value; raises BadValueError.
+    parse: Callable[[str], Any] = str
+    aliases: tuple[str, ...] = ()
+    # How a value is written in an export without the permission to see it whole (e.g. mask_phone); the
+    # parse function must then accept the masked form back (a MaskedPhone, say) so the export re-imports.
+    mask: Callable[[Any], Any] | None = None
+
+    @property
+    def household(self) -> bool:
+        return self.level == Level.HOUSEHOLD
+
+
+@dataclass(frozen=True)
+class MaskedPhone:
+    """A phone number as a masked export writes it (138****8000). It cannot set a number, only confirm the
+    stored one: the importer keeps the stored number when it looks the same masked, and refuses it otherwise."""
+
+    text: str
+
+    def matches(self, stored: str) -> bool:
+        return bool(stored) and mask_phone(stored) == self.text
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _values(choices: type) -> tuple[str, ...]:
@@ -192,14 +241,9 @@ COLUMNS: tuple[Column, ...] = (
         aliases=("家庭年人均纯收入", "人均纯收入(元)"),
     ),
     Column("联系电话", "phone", True, Kind.PHONE, aliases=("户联系电话", "电话"), field="phone"),
-    Column("帮扶责任人", "cadre", True, aliases=("帮扶人",)),
-    Column("帮扶责任人联系电话", "cadre_phone", True, Kind.PHONE, aliases=("帮扶人电话", "帮扶人手机号")),
-    Column("帮扶单位", "cadre_unit", True, aliases=("帮扶责任人单位",)),
 )
 
 BY_KEY = {c.key: c for c in COLUMNS}
-# Household columns with no field here: another app stores them through a ledger extension (extensions.py).
-EXTENSION_KEYS = ("cadre", "cadre_phone", "cadre_unit")
 # The columns an export adds, computed by the rules (DESIGN §9). An import recognises and skips them, so an
 # exported ledger re-imports without "unknown column" notes; they are never read back as data.
 COMPUTED_COLUMNS = ("人均纯收入(计算)", "收入档次", "未达标项", "达到脱贫标准")

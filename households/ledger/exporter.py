@@ -17,21 +17,26 @@ from households.phone import mask_phone
 from households.rules import Assessment, IncomeFacts, assess, assessment_date, per_capita_income
 from households.selectors import household_facts, standards_by_year
 
-from .columns import BY_KEY, COMPUTED_COLUMNS, EXTENSION_KEYS, INCOME_KEYS, Column, Kind
-from .extensions import extensions
+from .columns import BY_KEY, COMPUTED_COLUMNS, INCOME_KEYS, Column, ExtensionColumn, Kind
+from .extensions import ExtensionValues, LedgerExtension, extension_columns, extensions
 from .xlsx import write_table
 
-# The columns written, in FORMAT.md's order. The cadre columns come from the ledger extension that stores them.
+# The registry's columns written, in FORMAT.md's order. The columns of the ledger extensions (帮扶责任人 ...)
+# follow them, then the computed ones.
 EXPORT_KEYS = (
     "county", "town", "village", "natural_village", "number", "national_number", "name", "id_number", "size",
     "relation", "sex", "ethnicity", "education", "school_status", "health", "labour_ability", "work_status",
     "work_months", "medical_insurance", "critical_illness_insurance", "pension_insurance", "dibao", "tekun",
     "attribute", "main_cause", "registration_year", "status", "exit_year", "dilapidated", "house_grade",
-    "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone", *EXTENSION_KEYS,
+    "safe_water", "enough_food", "enough_clothing", *INCOME_KEYS, "per_capita", "phone",
 )  # fmt: skip
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(BY_KEY[k] for k in EXPORT_KEYS)
-HEADER = [c.name for c in EXPORT_COLUMNS] + list(COMPUTED_COLUMNS)
 CHUNK = 2000  # households per round of queries
+
+
+def ledger_header() -> list[str]:
+    """The export's header row: the registry's columns, the registered extensions' columns, the computed ones."""
+    return [c.name for c in (*EXPORT_COLUMNS, *extension_columns())] + list(COMPUTED_COLUMNS)
 
 
 def _cell(value: Any) -> Any:
@@ -52,6 +57,8 @@ def ledger_rows(households: QuerySet[Household], *, year: int, full: bool = True
     standard = standards_by_year().get(year)
     as_of = assessment_date(year, today=timezone.localdate())
     ids = list(households.order_by("village__code", "number").values_list("pk", flat=True))
+    registered = extensions()
+    columns = (*EXPORT_COLUMNS, *extension_columns(registered))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         facts = household_facts(chunk, year=year)
@@ -61,17 +68,30 @@ def ledger_rows(households: QuerySet[Household], *, year: int, full: bool = True
             .prefetch_related(Prefetch("members", queryset=members), Prefetch("incomes", queryset=incomes))
             .in_bulk()
         )
-        extra: dict[int, dict[str, Any]] = {}
-        for extension in extensions():
-            for pk, values in extension.export(chunk).items():
-                extra.setdefault(pk, {}).update(values)
+        extra = _extension_values(registered, chunk, [p.pk for h in loaded.values() for p in h.members.all()])
         for pk in chunk:
             household = loaded[pk]
             result = assess(facts[pk], standard=standard, as_of=as_of)
-            yield from _household_rows(household, result, extra.get(pk, {}), full=full)
+            yield from _household_rows(household, result, columns, extra, full=full)
 
 
-def _masked(column: Column, value: Any) -> Any:
+def _extension_values(
+    registered: list[LedgerExtension], household_ids: list[int], person_ids: list[int]
+) -> ExtensionValues:
+    """Every extension's values for one chunk, merged: household id → key → value, person id → key → value."""
+    merged = ExtensionValues()
+    for extension in registered:
+        values = extension.export(household_ids, person_ids)
+        for pk, by_key in values.households.items():
+            merged.households.setdefault(pk, {}).update(by_key)
+        for pk, by_key in values.persons.items():
+            merged.persons.setdefault(pk, {}).update(by_key)
+    return merged
+
+
+def _masked(column: Column | ExtensionColumn, value: Any) -> Any:
+    if isinstance(column, ExtensionColumn):
+        return column.mask(value) if column.mask is not None and value not in (None, "") else value
     if column.kind == Kind.PHONE or column.key == "phone":
         return mask_phone(value or "") or None
     if column.key == "id_number":
@@ -80,7 +100,12 @@ def _masked(column: Column, value: Any) -> Any:
 
 
 def _household_rows(
-    household: Household, result: Assessment, extra: dict[str, Any], *, full: bool
+    household: Household,
+    result: Assessment,
+    columns: tuple[Column | ExtensionColumn, ...],
+    extra: ExtensionValues,
+    *,
+    full: bool,
 ) -> Iterator[list[Any]]:
     people = sorted(household.members.all(), key=lambda p: p.relation != Relation.HEAD)
     if not people:
@@ -97,7 +122,7 @@ def _household_rows(
         # The ledger's own figure, as imported; the computed one goes in 人均纯收入(计算).
         "per_capita": per_capita_income(facts, members=len(people)),
         **income_values,
-        **extra,
+        **extra.households.get(household.pk, {}),
     }
     for key in EXPORT_KEYS:
         column = BY_KEY[key]
@@ -110,9 +135,15 @@ def _household_rows(
         "是" if result.meets_standard else "否",
     ]
     for person in people:
+        own = extra.persons.get(person.pk, {})
         row = []
-        for column in EXPORT_COLUMNS:
-            value = shared.get(column.key) if column.household else getattr(person, column.field)
+        for column in columns:
+            if column.household:
+                value = shared.get(column.key)
+            elif isinstance(column, ExtensionColumn):
+                value = own.get(column.key)
+            else:
+                value = getattr(person, column.field)
             row.append(_cell(value if full else _masked(column, value)))
         yield row + computed
 
@@ -124,7 +155,8 @@ def ledger_export(path: Path, households: QuerySet[Household], *, year: int, ful
     unchanged (permission export_full_ledger); otherwise they are masked like on the pages."""
     kind = "完整台账，含完整证件号码" if full else "脱敏台账"
     title = f"建档立卡贫困人口明细台账（{year} 年收入，{kind}）  导出时间：{timezone.localtime():%Y-%m-%d %H:%M}"
-    count = write_table(path, title=title, header=HEADER, rows=ledger_rows(households, year=year, full=full))
+    rows = ledger_rows(households, year=year, full=full)
+    count = write_table(path, title=title, header=ledger_header(), rows=rows)
     # The user of the request being served, or nobody for the command line (run by the operator on the server).
     audit_record(
         action=AuditAction.EXPORT, object_type="households.ledger", summary=f"导出{kind}（{year} 年收入）：{count} 行"

@@ -4,6 +4,7 @@ The job row (LedgerImport) carries the state, so the page survives a reload. The
 MEDIA_ROOT/imports until the job ends and is removed then.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
@@ -26,6 +27,7 @@ from .reader import sniff
 from .safety import UnsafeWorkbookError, check_xlsx
 
 MISSING_SHOWN = 500
+logger = logging.getLogger(__name__)
 
 
 def _import_dir() -> Path:
@@ -77,7 +79,9 @@ def _store(job: LedgerImport, result: ImportResult) -> None:
 
 def _run(job: LedgerImport, *, dry_run: bool, failed_stage: str) -> ImportResult | None:
     """Run the pipeline for a job. A file that cannot be read or has no header ends the job as invalid (None);
-    any other failure ends it as failed, and the error goes on to the worker's log."""
+    any other failure ends it as failed (None, the job saved), with the reason on the job page and the
+    traceback in the log. It is never raised: in the embedded default the task runs inside the request, and
+    a clerk must see a sentence, not an error page (no import path answers 500)."""
     try:
         return ledger_import(
             path=Path(job.stored_file),
@@ -90,11 +94,13 @@ def _run(job: LedgerImport, *, dry_run: bool, failed_stage: str) -> ImportResult
     except (LedgerUnreadableError, LedgerInvalidError) as exc:
         job.status, job.errors, job.summary = ImportStatus.INVALID, [[0, "", "", str(exc)]], {}
         return None
-    except Exception:
-        job.status, job.stage = ImportStatus.FAILED, failed_stage
+    except Exception as exc:
+        logger.exception("ledger import job %s failed", job.pk)
+        reason = f"{failed_stage}：系统内部错误（{type(exc).__name__}），未写入任何数据。请把导入编号 {job.pk} 告诉系统管理员。"
+        job.status, job.stage = ImportStatus.FAILED, reason[: LedgerImport._meta.get_field("stage").max_length]
         _finish(job)
         job.save()
-        raise
+        return None
 
 
 def _finish(job: LedgerImport) -> None:
@@ -111,6 +117,8 @@ def import_check(*, job_id: int) -> LedgerImport:
         return job  # already checked: a second delivery of the task changes nothing
     LedgerImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING, stage="开始检查")
     result = _run(job, dry_run=True, failed_stage="检查时出错")
+    if job.status == ImportStatus.FAILED:
+        return job
     if result is not None:
         _store(job, result)
         job.status = ImportStatus.CHECKED if result.ok else ImportStatus.INVALID
@@ -178,7 +186,9 @@ def import_apply(*, job_id: int) -> LedgerImport:
     job = LedgerImport.objects.select_related("actor").get(pk=job_id)
     if job.status != ImportStatus.IMPORTING or not job.stored_file:
         return job
-    result = _run(job, dry_run=False, failed_stage="导入时出错，未写入任何数据")
+    result = _run(job, dry_run=False, failed_stage="导入时出错")
+    if job.status == ImportStatus.FAILED:
+        return job
     if result is not None:
         _store(job, result)
         job.status = ImportStatus.DONE if result.written else ImportStatus.INVALID

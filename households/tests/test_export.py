@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from accounts.models import Area, User
-from households.ledger.exporter import HEADER
+from households.ledger.exporter import ledger_header
 from households.models import Relation
 from households.services import income_set
 
@@ -41,9 +41,9 @@ def export(tmp_path: Path, *args: str) -> tuple[list[tuple], Path]:
 
 def test_export_columns_and_values(tmp_path: Path, two_towns: None) -> None:
     rows, _ = export(tmp_path, "--year", "2025")
-    header_index = next(i for i, r in enumerate(rows) if r[: len(HEADER)] == tuple(HEADER))
+    header_index = next(i for i, r in enumerate(rows) if r[: len(ledger_header())] == tuple(ledger_header()))
     assert header_index == 1  # one title row above the header
-    data = [dict(zip(HEADER, r, strict=False)) for r in rows[header_index + 1 :]]
+    data = [dict(zip(ledger_header(), r, strict=False)) for r in rows[header_index + 1 :]]
     assert len(data) == 3
     head = next(d for d in data if d["与户主关系"] == "户主" and d["户编号"] == "E1")
     assert isinstance(head["证件号码"], str)

@@ -312,3 +312,40 @@ def test_swapping_the_head_between_two_listed_members(tmp_path: Path, areas: dic
     assert code == 0, err
     assert Person.objects.get(name="李秀英").relation == "户主"
     assert Person.objects.get(name="张大山").relation == "配偶"
+
+
+def test_a_ledger_does_not_exit_a_stored_household(tmp_path: Path, areas: dict[str, Area], alice: User) -> None:
+    rows = clean_rows()
+    run(write_xlsx(tmp_path / "v1.xlsx", rows))
+    rows[0].update(脱贫属性="已脱贫", 脱贫年度="2024", 联系电话="13912345678", 住房安全等级="A")
+    rows[1]["是否参加城乡居民基本医疗保险"] = "否"
+    path = write_xlsx(tmp_path / "v2.xlsx", rows)
+    note = (
+        "户编号 H001（户主 张大山）：台账中的脱贫属性为“已脱贫”，系统中为“未脱贫”，未按台账修改。"
+        "不能把“未脱贫”直接改为“已脱贫”：脱贫须经退出程序"
+    )
+    preview = ledger_import(path=path, actor=alice, areas=Area.objects.all(), year=2025, dry_run=True)
+    assert preview.ok
+    assert any(n.startswith(note) for n in preview.notes)
+
+    code, out, err = run(path)
+    assert code == 0, err
+    assert f"注意：{note}" in out
+    household = Household.objects.get(number="H001")
+    assert (household.status, household.exit_year) == ("未脱贫", None)
+    assert household.status_changes.count() == 1  # only the filing
+    # The rest of the row is imported.
+    assert (household.phone, household.house_grade) == ("13912345678", "A")
+    assert Person.objects.get(name="李秀英").medical_insurance is False
+
+
+def test_a_ledger_does_not_return_an_exited_household_to_poverty(tmp_path: Path, areas: dict[str, Area]) -> None:
+    rows = clean_rows()
+    run(write_xlsx(tmp_path / "v1.xlsx", rows))
+    rows[3].update(脱贫属性="返贫", 脱贫年度="")
+    code, out, err = run(write_xlsx(tmp_path / "v2.xlsx", rows))
+    assert code == 0, err
+    assert "户编号 H003（户主 赵明）：台账中的脱贫属性为“返贫”，系统中为“已脱贫”，未按台账修改。" in out
+    assert "请由区扶贫办在农户页面办理状态变更并说明原因" in out
+    h3 = Household.objects.get(number="H003")
+    assert (h3.status, h3.exit_year) == ("已脱贫", 2017)

@@ -254,10 +254,62 @@ def test_a_crash_ends_the_job_as_failed_and_removes_the_file(
         actor=alice, upload=SimpleUploadedFile("a.xlsx", ledger_bytes(tmp_path, shangjia_rows())), year=2025
     )
     stored = Path(job.stored_file)
-    with pytest.raises(RuntimeError):
-        jobs.import_check(job_id=job.pk)
+    jobs.import_check(job_id=job.pk)  # recorded on the job, never raised (it would be a 500 in the request)
     job.refresh_from_db()
-    assert (job.status, job.stage) == (ImportStatus.FAILED, "检查时出错")
+    reason = f"检查时出错：系统内部错误（RuntimeError），未写入任何数据。请把导入编号 {job.pk} 告诉系统管理员。"
+    assert (job.status, job.stage) == (ImportStatus.FAILED, reason)
     assert not stored.exists()
     assert not Household.objects.exists()
-    assert "导入失败" in client.get(f"/households/import/{job.pk}/").content.decode()
+    page = client.get(f"/households/import/{job.pk}/").content.decode()
+    assert "导入失败" in page
+    assert reason in page
+
+
+def test_a_crash_while_importing_is_shown_not_a_500(
+    client: Client,
+    tmp_path: Path,
+    alice: User,
+    eager: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from households.ledger import importer
+
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(tmp_path, shangjia_rows()))
+    job = LedgerImport.objects.get()
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("lost the database connection")
+
+    monkeypatch.setattr(importer, "insert_rows", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/households/import/{job.pk}/confirm/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.stage.startswith("导入时出错：系统内部错误（ConnectionError），未写入任何数据。")
+    assert not Household.objects.exists()
+    assert job.stage in client.get(f"/households/import/{job.pk}/").content.decode()
+
+
+def test_the_preview_notes_a_status_the_ledger_may_not_change(
+    client: Client, tmp_path: Path, alice: User, eager: None, django_capture_on_commit_callbacks: object
+) -> None:
+    rows = shangjia_rows()
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(tmp_path, rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/households/import/{LedgerImport.objects.get().pk}/confirm/")
+    rows[0].update(脱贫属性="已脱贫", 脱贫年度="2024")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(tmp_path, rows))
+    job = LedgerImport.objects.first()
+    assert job.status == ImportStatus.CHECKED
+    page = client.get(f"/households/import/{job.pk}/").content.decode()
+    assert "户编号 W1（户主 钱一）：台账中的脱贫属性为“已脱贫”，系统中为“未脱贫”，未按台账修改。" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/households/import/{job.pk}/confirm/")
+    assert Household.objects.get(number="W1").status == "未脱贫"
