@@ -551,6 +551,13 @@ class _Planner:
                 diff.pop("exit_year", None)
             else:
                 plan.status_changes.append((number, stored["status"], diff["status"]))
+        if "exit_year" in diff and "status" not in diff:
+            # The exit year is what the exit procedure's approval recorded (DESIGN §6); a ledger does not move it.
+            result.notes.append(
+                f"户编号 {number}：台账中的脱贫年度为 {diff['exit_year'] or '空'}，系统中为 "
+                f"{stored['exit_year'] or '空'}，未按台账修改：脱贫年度由退出程序批准销号时记录。"
+            )
+            diff.pop("exit_year")
         if not diff:
             result.households_unchanged += 1
             return

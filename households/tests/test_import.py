@@ -349,3 +349,14 @@ def test_a_ledger_does_not_return_an_exited_household_to_poverty(tmp_path: Path,
     assert "请由区扶贫办在农户页面办理状态变更并说明原因" in out
     h3 = Household.objects.get(number="H003")
     assert (h3.status, h3.exit_year) == ("已脱贫", 2017)
+
+
+def test_a_ledger_does_not_move_a_stored_exit_year(tmp_path: Path, areas: dict[str, Area]) -> None:
+    """The exit year is what the exit procedure's approval recorded; a re-imported ledger leaves it."""
+    rows = clean_rows()
+    run(write_xlsx(tmp_path / "v1.xlsx", rows))
+    rows[3].update(脱贫年度="2019")
+    code, out, err = run(write_xlsx(tmp_path / "v2.xlsx", rows))
+    assert code == 0, err
+    assert "户编号 H003：台账中的脱贫年度为 2019，系统中为 2017，未按台账修改" in out
+    assert Household.objects.get(number="H003").exit_year == 2017
