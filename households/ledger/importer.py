@@ -21,6 +21,7 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.audit import audit_record
 from accounts.models import Area, AreaLevel, AuditAction, User
+from common.bulk import insert_rows, row_defaults
 from households.idnumber import mask_id_number
 from households.models import (
     Household,
@@ -34,7 +35,6 @@ from households.rules import IncomeFacts, StatusWay, status_change_refusal
 from households.selectors import filter_in
 from households.tasks import reassess_households_task
 
-from .bulk import insert_rows, row_defaults
 from .columns import Level, MaskedPhone
 from .extensions import (
     ExtensionRows,

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from households.ledger.bulk import insert_rows
+from common.bulk import insert_rows
 from households.models import Household, HouseholdAssessment, RecomputeRun
 from households.rules import Assessment, assess, assessment_date
 from households.selectors import facts_fingerprints, filter_in, household_facts, standards_by_year
