@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from common.forms import half_width
 from households.forms import DatePicker, StyledForm, style_fields
 from households.models import Household
@@ -15,7 +15,7 @@ from households.phone import PhoneError, parse_phone
 
 from .models import HANDOVER_REASONS, Cadre, CadreRank, Measure, Visit
 from .rules import MEASURE_ITEMS, quota_for, rank_label
-from .selectors import pairing_quotas
+from .selectors import cadre_choices, pairing_quotas, shown_cadre_phone
 from .services import CADRE_FIELDS, MEASURE_FIELDS
 
 PHOTO_TYPES = ("JPEG", "PNG")
@@ -41,11 +41,20 @@ class CadreForm(StyledForm, forms.ModelForm):
 
 
 class CadreChoiceField(forms.ModelChoiceField):
-    """Active cadres, each with the quota used: 张三 · 区财政局 · 科级干部 · 已结对 2/3 户."""
+    """Active cadres, those with room first: 张三 · 区财政局 · 科级干部 · 已结对 2/3 户（还可结对 1 户）; the phone
+    only where the user works with the cadre (selectors.shown_cadre_phone). A form sets the queryset for its
+    user with `for_user`; until then no cadre is offered (fails closed). Typing a name filters the list
+    (static/js/select-filter.js)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=cadre_choice_queryset(), **kwargs)
+        kwargs.setdefault("widget", forms.Select(attrs={"data-searchable": "1"}))
+        super().__init__(queryset=Cadre.objects.none(), **kwargs)
         self.quotas: dict[str, int] | None = None  # read when the choices are rendered, not at import time
+        self.user: User | None = None
+
+    def for_user(self, user: User, *, exclude: int | None = None, include: int | None = None) -> None:
+        self.user = user
+        self.queryset = cadre_choices(user, exclude=exclude, include=include)
 
     def label_from_instance(self, cadre: Cadre) -> str:
         if self.quotas is None:
@@ -54,20 +63,20 @@ class CadreChoiceField(forms.ModelChoiceField):
         quota = quota_for(cadre.rank, self.quotas)
         parts = [cadre.name, cadre.unit, rank_label(cadre.rank)]
         if used is not None:
-            parts.append(f"已结对 {used}/{quota} 户")
+            room = quota - used
+            parts.append(f"已结对 {used}/{quota} 户（{'还可结对 ' + str(room) + ' 户' if room > 0 else '已满'}）")
+        if cadre.phone and self.user is not None:
+            parts.append(shown_cadre_phone(self.user, cadre.phone, households_here=getattr(cadre, "n_here", 0)))
         return " · ".join(p for p in parts if p)
-
-
-def cadre_choice_queryset() -> QuerySet[Cadre]:
-    return Cadre.objects.filter(active=True).annotate(n=Count("pairings", filter=Q(pairings__ended_on__isnull=True)))
 
 
 class PairForm(StyledForm, forms.Form):
     cadre = CadreChoiceField(label=_("帮扶责任人"))
     started_on = forms.DateField(label=_("结对日期"), widget=DatePicker())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["cadre"].for_user(user)
         self.fields["started_on"].initial = timezone.localdate()
 
 
@@ -77,8 +86,9 @@ class HandoverForm(StyledForm, forms.Form):
     on = forms.DateField(label=_("交接日期"), widget=DatePicker())
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, current: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["successor"].for_user(user, exclude=current)  # never the current cadre as her own successor
         self.fields["on"].initial = timezone.localdate()
 
 
@@ -103,8 +113,9 @@ class VisitForm(StyledForm, forms.ModelForm):
             "agreed": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["cadre"].for_user(user)
         self.fields["visited_on"].initial = timezone.localdate()
         current = household.pairings.active().first()
         if current is not None:
@@ -141,8 +152,9 @@ class MeasureForm(StyledForm, forms.ModelForm):
             "description": forms.TextInput(),
         }
 
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["cadre"].for_user(user)
         # Members still in the household; a measure recorded for someone who has since left keeps showing them.
         people = household.members.active()
         if self.instance.person_id:
@@ -156,9 +168,7 @@ class MeasureForm(StyledForm, forms.ModelForm):
         self.fields["item"].help_text = "；".join(f"{k}：{'、'.join(v)}" for k, v in MEASURE_ITEMS.items())
         if self.instance.cadre_id and not self.instance.cadre.active:
             # A measure recorded under a cadre who has since left keeps showing that cadre.
-            self.fields["cadre"].queryset = self.fields["cadre"].queryset | Cadre.objects.filter(
-                pk=self.instance.cadre_id
-            )
+            self.fields["cadre"].for_user(user, include=self.instance.cadre_id)
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

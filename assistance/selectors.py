@@ -6,13 +6,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from accounts.audit import get_in_scope_or_404
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.selectors import areas_in_scope
 from households.models import Household
+from households.phone import mask_phone
 from households.selectors import household_queryset
 
 from .models import Cadre, Measure, Pairing, PairingQuota, Visit
@@ -63,6 +77,15 @@ class CadreRow:
     over: bool
     last_visit: date | None
     overdue: bool
+    phone: str  # whole for the district office and where the cadre helps households in the user's scope
+
+
+def shown_cadre_phone(user: User, phone: str, *, households_here: int) -> str:
+    """A cadre's work phone, whole where the user works with the cadre (the district office; a clerk whose
+    town has households paired with the cadre), masked elsewhere (issue 17: another town's cadres)."""
+    if not phone or Role.DISTRICT_OFFICER in user.roles or households_here > 0:
+        return phone
+    return mask_phone(phone)
 
 
 def cadre_rows(user: User, cadres: QuerySet[Cadre], *, as_of: date) -> list[CadreRow]:
@@ -91,9 +114,34 @@ def cadre_rows(user: User, cadres: QuerySet[Cadre], *, as_of: date) -> list[Cadr
                 over=over_quota(load, quotas),
                 last_visit=c.last_visit,
                 overdue=c.n > 0 and visit_overdue(c.last_visit, as_of=as_of),
+                phone=shown_cadre_phone(user, c.phone, households_here=c.n_here),
             )
         )
     return result
+
+
+def cadre_choices(user: User, *, exclude: int | None = None, include: int | None = None) -> QuerySet[Cadre]:
+    """Active cadres for a pairing, handover, visit or measure form: those with room under their quota first
+    (most room first), full ones last, then by name; `exclude` (the current cadre, for a handover) left out.
+    `include` keeps a cadre who has since left (a measure recorded under them). Annotated with `n` (active
+    pairings, whole district) and `n_here` (in the user's scope) for the labels."""
+    quotas = pairing_quotas()
+    default = quota_for("", quotas)
+    quota = Case(
+        *[When(rank=rank, then=Value(households)) for rank, households in quotas.items()],
+        default=Value(default),
+        output_field=IntegerField(),
+    )
+    in_scope = household_queryset(user).values("pk")
+    cadres = cadre_queryset(user).filter(Q(active=True) | Q(pk=include) if include else Q(active=True))
+    if exclude is not None:
+        cadres = cadres.exclude(pk=exclude)
+    return cadres.annotate(
+        n=Count("pairings", filter=Q(pairings__ended_on__isnull=True), distinct=True),
+        n_here=Count(
+            "pairings", filter=Q(pairings__ended_on__isnull=True, pairings__household__in=in_scope), distinct=True
+        ),
+    ).order_by(ExpressionWrapper(quota - F("n"), output_field=IntegerField()).desc(), "name", "pk")
 
 
 def cadre_pairings(user: User, cadre: Cadre) -> QuerySet[Pairing]:

@@ -151,7 +151,7 @@ def pairing_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if current is not None:
         messages.info(request, _("该户已由 %(name)s 帮扶；如需换人，请办理更换。") % {"name": current.cadre.name})
         return redirect("assistance:handover", pk=household.pk)
-    form = PairForm(request.POST or None)
+    form = PairForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             pairing = services.pairing_create(
@@ -173,7 +173,7 @@ def pairing_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def pairing_handover_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk)
     pairing = access_pairing(request.user, household)
-    form = HandoverForm(request.POST or None)
+    form = HandoverForm(request.POST or None, user=request.user, current=pairing.cadre_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -224,7 +224,7 @@ def pairing_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("assistance.add_visit", raise_exception=True)
 def visit_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk)
-    form = VisitForm(request.POST or None, request.FILES or None, household=household)
+    form = VisitForm(request.POST or None, request.FILES or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.visit_record(actor=request.user, household=household, data=form.cleaned_data)
@@ -256,7 +256,7 @@ def visit_photo_view(request: HttpRequest, pk: int) -> FileResponse:
 @permission_required("assistance.add_measure", raise_exception=True)
 def measure_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     household = access_household(request.user, pk)
-    form = MeasureForm(request.POST or None, household=household)
+    form = MeasureForm(request.POST or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_add(actor=request.user, household=household, data=form.cleaned_data)
@@ -273,7 +273,7 @@ def measure_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 def measure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     measure = access_measure(request.user, pk)
     household = measure.household
-    form = MeasureForm(request.POST or None, instance=measure, household=household)
+    form = MeasureForm(request.POST or None, instance=measure, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_update(actor=request.user, measure=measure, data=form.cleaned_data)
