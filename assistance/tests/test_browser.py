@@ -32,20 +32,24 @@ def test_a_clerk_pairs_is_refused_a_fourth_household_and_hands_over(
     page.goto(f"{base}/households/{third.pk}/")
     assert page.locator("[data-testid=no-cadre]").count() == 1  # the page says the household needs a cadre
     page.click("text=结对帮扶责任人")
-    page.select_option("#id_cadre", label="孔明 · 区财政局 · 科级干部 · 已结对 2/3 户")
+    page.select_option("#id_cadre", str(section.pk))
+    assert "已结对 2/3 户（还可结对 1 户）" in page.locator("#id_cadre option:checked").inner_text()
     page.click("button:has-text('结对')")
     page.wait_for_selector("text=已与 孔明 结对。")
 
     page.goto(f"{base}/households/{fourth.pk}/")
     page.click("text=结对帮扶责任人")
-    page.select_option("#id_cadre", label="孔明 · 区财政局 · 科级干部 · 已结对 3/3 户")
+    page.select_option("#id_cadre", str(section.pk))  # full now: listed last, still refused in words
+    assert "已结对 3/3 户（已满）" in page.locator("#id_cadre option:checked").inner_text()
     page.click("button:has-text('结对')")
     page.wait_for_selector("text=孔明（科级干部）已结对 3 户，达到上限 3 户，不能再结对")
     assert not fourth.pairings.exists()
 
     page.goto(f"{base}/households/{third.pk}/")
     page.click("text=更换帮扶责任人")
-    page.select_option("#id_successor", label="曾静 · 区教育局 · 一般干部 · 已结对 0/2 户")
+    assert page.locator(f"#id_successor option[value='{section.pk}']").count() == 0  # not her own successor
+    page.fill("[data-filter-for=id_successor]", "曾静")  # typing a name picks the cadre
+    assert page.input_value("#id_successor") == str(successor.pk)
     page.select_option("#id_reason", "调岗")
     page.fill("#id_note", "调往区教育局")
     page.click("button:has-text('办理交接')")

@@ -18,8 +18,10 @@
         option.hidden = !shown;
         if (shown && option.value && first === null) { first = option; }
       });
-      if (typed && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) {
+      var current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      if (typed && first && (current === null || current.hidden || !current.value)) {
         first.selected = true;
+        select.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
   });
