@@ -116,4 +116,18 @@ def export_view(request: HttpRequest) -> HttpResponse:
     path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
     # The full ledger (whole ID numbers, for the national system) is the district office's own permission.
     ledger_export(path, filterset.qs, year=year, full=request.user.has_perm("households.export_full_ledger"))
-    return _download(path, f"建档立卡台账_{timezone.localdate():%Y%m%d}.xlsx")
+    return _download(path, export_file_name(getattr(filterset.form, "cleaned_data", {}), user=request.user, year=year))
+
+
+def export_file_name(chosen: dict, *, user: object, year: int) -> str:
+    """The file named after the area and year the clerk exported: 商家镇-商家村-2025年台账.xlsx (the chosen
+    village, else the chosen town, else the user's own area)."""
+    village, town = chosen.get("village"), chosen.get("town")
+    if village is not None:
+        place = f"{village.parent.name}-{village.name}"
+    elif town is not None:
+        place = town.name
+    else:
+        area = getattr(user, "area", None)
+        place = area.full_name.replace(" ", "-") if area is not None else "文昌湖区"
+    return f"{place}-{year}年台账.xlsx"

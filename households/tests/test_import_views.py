@@ -313,3 +313,23 @@ def test_the_preview_notes_a_status_the_ledger_may_not_change(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/households/import/{job.pk}/confirm/")
     assert Household.objects.get(number="W1").status == "未脱贫"
+
+
+def test_the_export_is_named_after_the_area_and_year_with_a_frozen_header_and_fitted_columns(
+    client: Client, areas: dict[str, Area], alice: User, dora: User
+) -> None:
+    """Issue 17: 商家镇-商家村-2025年台账.xlsx, the header stays on screen, columns as wide as their content."""
+    from urllib.parse import unquote
+
+    from households.selectors import default_year
+
+    make_household(village=areas["商家村"], actor=dora, number="370303100201010001")
+    client.force_login(alice)
+    response = client.get("/households/export/", {"village": areas["商家村"].pk})
+    assert f"商家镇-商家村-{default_year()}年台账.xlsx" in unquote(response["Content-Disposition"])
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A3"  # the title row and the header row stay
+    number_column = next(c.column_letter for c in sheet[2] if c.value == "户编号")
+    assert sheet.column_dimensions[number_column].width >= len("370303100201010001")
+    response = client.get("/households/export/")
+    assert f"商家镇-{default_year()}年台账.xlsx" in unquote(response["Content-Disposition"])
