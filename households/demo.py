@@ -32,7 +32,7 @@ from .models import (
     SchoolStatus,
     WorkStatus,
 )
-from .services import household_create, income_set, standard_set
+from .services import household_change_status, household_create, income_set, standard_set
 
 AREAS_CSV = Path(__file__).resolve().parent.parent / "accounts" / "data" / "areas.csv"
 DEFAULT_PASSWORD = "Wenchanghu@2026"  # noqa: S105 — the demo's published password, printed by make run
@@ -172,6 +172,84 @@ def _household_members(rng: random.Random, today: date, used: set[str]) -> tuple
     return members, kind
 
 
+def _profile(rng: random.Random) -> str:
+    """A district in the third year of the plan: most households exited and well above the line, a few of them
+    slipping (watched), some not yet exited but ready, the rest still poor."""
+    roll = rng.random()
+    if roll < 0.56:
+        return "exited"
+    if roll < 0.60:
+        return "watched"
+    if roll < 0.75:
+        return "ready"
+    return "poor"
+
+
+# Per-capita income as a multiple of the line, by profile (low, high).
+INCOME_BANDS = {"exited": (2.0, 3.4), "watched": (1.1, 1.4), "ready": (1.3, 2.1), "poor": (0.45, 0.95)}
+
+
+def _income(rng: random.Random, profile: str, kind: str, *, members: int, line: Decimal) -> dict[str, Decimal]:
+    """A year's income whose per-capita net income falls in the profile's band: transfers (pension, 低保,
+    subsidies) for every household, wages where someone can work, a little business and property income."""
+    low, high = INCOME_BANDS[profile]
+    total = int(line * members * Decimal(str(round(rng.uniform(low, high), 3))))
+    transfer_share = 0.85 if kind in ("elderly_single", "elderly_couple") else rng.uniform(0.2, 0.4)
+    transfer = int(total * transfer_share)
+    business = rng.randrange(0, max(1, (total - transfer) // 4))
+    property_income = rng.choice((0, 300, 600)) if total - transfer - business > 600 else 0
+    cost = rng.randrange(0, 500) if business else 0
+    wage = total - transfer - business - property_income + cost
+    return {
+        "wage": Decimal(wage),
+        "business": Decimal(business),
+        "property_income": Decimal(property_income),
+        "transfer": Decimal(transfer),
+        "business_cost": Decimal(cost),
+    }
+
+
+def _returned_to_poverty(actor: User, exited: list[Household], *, year: int) -> None:
+    """Two exited households, one per town, fell back after a serious illness: last year's income under the
+    line and the district office's 返贫 with its reason (plan ch. 12 §2 五)."""
+    by_town: dict[int, Household] = {}
+    for household in exited:
+        by_town.setdefault(household.village.parent_id, household)
+    for household in list(by_town.values())[:2]:
+        members = household.members.active().count()
+        income_set(
+            actor=actor,
+            household=household,
+            year=year,
+            data={"wage": Decimal(0), "transfer": Decimal(2600 * members), "business_cost": Decimal(0)},
+            reason="户主患大病住院，停工一年（入户核实）",
+        )
+        household_change_status(
+            actor=actor,
+            household=household,
+            to_status=HouseholdStatus.RETURNED,
+            reason=f"{year} 年户主患大病，人均纯收入低于扶贫标准，经入户核实纳入返贫",
+        )
+
+
+def _exits_in_progress(actor: User, ready: list[Household], *, today: date) -> None:
+    """A few households ready to exit stand at each step of the exit procedure (DESIGN §6)."""
+    from .services import exit as steps
+
+    per_step = 2
+    for index, household in enumerate(ready[: per_step * 4]):
+        stage = index // per_step  # 0 proposed, 1 verified, 2 confirmed, 3 publicizing
+        case = steps.exit_propose(
+            actor=actor, household=household, deliberation_date=today - timedelta(days=20), attendance=25 + index
+        )
+        if stage >= 1:
+            case = steps.exit_verify(actor=actor, case=case, note="村两委和驻村工作队入户核实")
+        if stage >= 2:
+            case = steps.exit_confirm(actor=actor, case=case, note="户主签字确认")
+        if stage >= 3:
+            steps.exit_publicize(actor=actor, case=case, start=today - timedelta(days=3), end=today + timedelta(days=4))
+
+
 @transaction.atomic
 def seed_demo(*, password: str | None = None) -> DemoResult:
     """Create (or complete) the demo: areas, standards, users, households. Idempotent."""
@@ -209,11 +287,12 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
     existing = set(Household.objects.values_list("number", flat=True))
     actor = users["district"]
     created = 0
+    made: dict[str, list[Household]] = {"exited": [], "ready": []}
     for village in Area.objects.filter(level=AreaLevel.VILLAGE).order_by("code"):
         for i in range(1, HOUSEHOLDS_PER_VILLAGE + 1):
             number = f"{village.code}{i:04d}"
             members, kind = _household_members(rng, today, used)
-            status_roll = rng.random()
+            profile = _profile(rng)
             cause = rng.choice(
                 (
                     PovertyCause.ILLNESS,
@@ -233,7 +312,9 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
             for m in members:
                 m["dibao"] = attribute == HouseholdAttribute.DIBAO
                 m["tekun"] = attribute == HouseholdAttribute.TEKUN
-            grade = rng.choice("AABBBBC")
+            # Exited households and those ready to exit have a safe house and safe water; the poor may not.
+            grade = rng.choice("AABB" if profile != "poor" else "AABBBBCC")
+            exited = profile in ("exited", "watched")
             household = {
                 "number": number,
                 "village": village,
@@ -243,36 +324,34 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
                 "registration_year": rng.choice((2014, 2015, 2016)),
                 "dilapidated": grade in "CD",
                 "house_grade": grade,
-                "safe_water": rng.random() > 0.05,
+                "safe_water": True if profile != "poor" else rng.random() > 0.1,
                 "enough_food": True,
                 "enough_clothing": True,
                 "phone": f"1{rng.choice('3578')}{rng.randrange(10**8, 10**9)}",
-                "status": HouseholdStatus.EXITED if status_roll < 0.6 else HouseholdStatus.IN_POVERTY,
-                "exit_year": rng.choice((2016, 2017, 2018)) if status_roll < 0.6 else None,
+                "status": HouseholdStatus.EXITED if exited else HouseholdStatus.IN_POVERTY,
+                "exit_year": rng.choice((2016, 2017, 2018)) if exited else None,
             }
             # Draw incomes even for existing households, so the random sequence (and the demo) stays the same.
-            incomes = {}
-            for year in (today.year - 2, today.year - 1):
-                wage = Decimal(rng.randrange(0, 16000)) if kind != "elderly_single" else Decimal(0)
-                incomes[year] = {
-                    "wage": wage,
-                    "business": Decimal(rng.randrange(0, 3000)),
-                    "property_income": Decimal(rng.choice((0, 300, 600, 900))),
-                    "transfer": Decimal(rng.randrange(2000, 9000)),
-                    "business_cost": Decimal(rng.randrange(0, 800)),
-                }
+            incomes = {
+                year: _income(rng, profile, kind, members=len(members), line=LATEST_DEMO_STANDARD[0])
+                for year in (today.year - 2, today.year - 1)
+            }
             if number in existing:
                 continue
             created_household = household_create(actor=actor, data=household, members=members)
             for year, data in incomes.items():
                 income_set(actor=actor, household=created_household, year=year, data=data)
+            if profile in ("exited", "ready"):
+                made[profile].append(created_household)
             created += 1
     if created:
+        _returned_to_poverty(actor, made["exited"], year=today.year - 1)
         # The demo opens with every household already assessed, as after a night of the scheduled recompute.
         from .services.assessment import assessments_recompute
 
         for year in (today.year - 2, today.year - 1):
             assessments_recompute(year=year)
+        _exits_in_progress(actor, made["ready"], today=today)
     other = tuple(step(actor) for step in _demo_steps)
     return DemoResult(
         areas_created=areas_created,

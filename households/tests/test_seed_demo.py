@@ -10,7 +10,16 @@ from accounts.models import User
 from accounts.selectors import areas_in_scope
 from households.demo import DEFAULT_PASSWORD
 from households.idnumber import parse_id_number
-from households.models import Household, Person, PovertyStandard, Relation
+from households.models import (
+    ExitCase,
+    ExitStage,
+    Household,
+    HouseholdAssessment,
+    HouseholdStatus,
+    Person,
+    PovertyStandard,
+    Relation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +45,21 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys: pytest.CaptureFixtu
     shangjia = User.objects.get(username="shangjia")
     assert {a.name for a in areas_in_scope(shangjia).filter(level="town")} == {"商家镇"}
     assert User.objects.get(username="district").has_perm("households.change_household_status")
+
+    # A district in its third year (issue 17): the exited well above the line, a handful watched, two 返贫 with
+    # their history, exits in progress at every step.
+    year = today.year - 1
+    exited = HouseholdAssessment.objects.filter(year=year, household__status=HouseholdStatus.EXITED)
+    assert exited.count() >= 70
+    assert not exited.filter(meets_standard=False).exists()
+    assert 1 <= exited.filter(watch=True).count() <= exited.count() // 10
+    returned = Household.objects.filter(status=HouseholdStatus.RETURNED)
+    assert returned.count() == 2
+    for household in returned:
+        assert household.status_changes.first().to_status == HouseholdStatus.RETURNED
+        assert "返贫" in household.status_changes.first().reason
+    stages = set(ExitCase.objects.values_list("stage", flat=True))
+    assert stages == {ExitStage.PROPOSED, ExitStage.VERIFIED, ExitStage.CONFIRMED, ExitStage.PUBLICIZING}
 
     call_command("seed_demo")
     assert "新增农户 0 户" in capsys.readouterr().out
