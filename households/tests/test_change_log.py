@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Area, User
+from conftest import CHROMIUM
 from households.models import Household, Relation
 from households.services import household_update, income_set
 
@@ -112,3 +113,27 @@ def test_revert_wrong_method_and_missing_time(client: Client, household: Househo
     client.force_login(dora)
     assert client.put(f"/households/{household.pk}/revert/").status_code == 405
     assert client.get(f"/households/{household.pk}/revert/").status_code == 404
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_revert_end_to_end_in_the_browser(
+    page: object, live_server: object, household: Household, alice: User, dora: User
+) -> None:
+    edit(household, alice, house_grade="A", reason="误填")
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "dora")
+    page.fill("#id_password", "Correct-horse-9")
+    page.click("button[type=submit]")
+    page.goto(f"{base}/households/{household.pk}/")
+    assert "住房安全等级：C → A" in page.inner_text("[data-testid=change-details]")
+    page.locator("a:has-text('恢复到此时的版本')").last.click()  # the oldest version: as registered
+    assert "住房安全等级：A → C" in page.inner_text("[data-testid=revert-changes]")
+    page.fill("#id_reason", "误改，按原台账恢复")
+    page.click("button:has-text('确认恢复')")
+    page.wait_for_selector("text=已恢复，并记入变更记录。")
+    assert "住房安全等级：A → C" in page.locator("[data-testid=change-details]").first.inner_text()
+    household.refresh_from_db()
+    assert household.house_grade == "C"
