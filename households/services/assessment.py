@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from common.bulk import insert_rows
+from common.bulk import ANALYZE_AFTER, analyze, insert_rows
 from households.models import Household, HouseholdAssessment, RecomputeRun
 from households.rules import Assessment, assess, assessment_date
 from households.selectors import facts_fingerprints, filter_in, household_facts, standards_by_year
@@ -84,7 +84,7 @@ def _recompute_chunk(
             updates.append(HouseholdAssessment(pk=before[0], **fields, computed_at=now, facts_hash=facts_hash))
     if not dry_run and (new_rows or updates):
         with transaction.atomic():
-            insert_rows(HouseholdAssessment, new_rows)
+            insert_rows(HouseholdAssessment, new_rows, refresh_statistics=False)  # once at the end of the run
             HouseholdAssessment.objects.bulk_update(updates, [*FIELDS, "computed_at", "facts_hash"], batch_size=2000)
     return len(new_rows), changed, len(ids) - len(new_rows) - changed
 
@@ -127,6 +127,8 @@ def assessments_recompute(
                 chunk, hashes=hashes, year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
             )
             created, changed, unchanged = created + c, changed + ch, unchanged + u
+    if not dry_run and created >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        analyze(HouseholdAssessment)  # the next run's and the pages' queries plan from fresh statistics
     return RecomputeResult(
         assessed=created + changed + unchanged, created=created, changed=changed, unchanged=unchanged
     )

@@ -272,3 +272,23 @@ def test_an_import_reassesses_the_households_it_wrote(
     after = {a.household_id: a.computed_at for a in HouseholdAssessment.objects.exclude(household__number="N1")}
     assert after == before
     assert not RecomputeRun.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statistics are PostgreSQL's")
+def test_a_bulk_insert_refreshes_the_planners_statistics(areas: dict[str, Area], dora: User) -> None:
+    """Issue 16: with autovacuum off (or behind), the reassessment after an import was planned from statistics
+    that knew no rows and took minutes. A large bulk insert now ANALYZEs what it loaded."""
+    from common.bulk import ANALYZE_AFTER, insert_rows, row_defaults
+    from households.models import Household
+
+    village = areas["商家村"]
+    defaults = row_defaults(Household)
+    rows = (
+        {**defaults, "number": f"AN{i:06d}", "village_id": village.pk, "attribute": "一般贫困户", "main_cause": "因病"}
+        for i in range(ANALYZE_AFTER)
+    )
+    insert_rows(Household, rows, history_user_id=dora.pk, reason="测试")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'households_household'")
+        (estimate,) = cursor.fetchone()
+    assert estimate >= ANALYZE_AFTER
