@@ -36,14 +36,15 @@ def manage(*args: str, env: dict[str, str]) -> tuple[float, str]:
     return elapsed, done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
-def fresh_database(env: dict[str, str]) -> None:
+def fresh_database(env: dict[str, str], name: str = DB_NAME) -> None:
+    """Drop and create the benchmark's own database `name`, migrate it and load the sample areas."""
     import psycopg2
 
     connection = psycopg2.connect(server_url() + "postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {name}")
     connection.close()
     manage("migrate", "--noinput", env=env)
     manage("load_areas", str(ROOT / "accounts" / "data" / "areas.csv"), env=env)

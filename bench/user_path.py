@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_ledger import openpyxl_read, server_url  # noqa: E402
+from bench.import_ledger import fresh_database, openpyxl_read, server_url  # noqa: E402
 from bench.synthetic import write_ledger  # noqa: E402
 
 DB_NAME = "wenchanghu_userpath"
@@ -38,19 +38,6 @@ def run(*args: str, env: dict[str, str]) -> float:
     if done.returncode != 0:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return time.perf_counter() - start
-
-
-def fresh_database(env: dict[str, str]) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(server_url() + "postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE {DB_NAME}")
-    connection.close()
-    run("migrate", "--noinput", env=env)
-    run("load_areas", str(ROOT / "accounts" / "data" / "areas.csv"), env=env)
 
 
 def counts(env: dict[str, str]) -> tuple[int, int]:
@@ -106,7 +93,7 @@ def main() -> None:
         read = openpyxl_read(path)
         print(f"{persons:,} persons; openpyxl read-only, read the file: {read:7.2f} s")
 
-        fresh_database(eager)
+        fresh_database(eager, DB_NAME)
         first = run("import_ledger", str(path), "--year", YEAR, env=eager)
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         households, assessed = counts(eager)
@@ -117,7 +104,7 @@ def main() -> None:
         recompute = run("recompute_status", "--year", YEAR, env=eager)
         print(f"recompute_status after it, nothing changed  {recompute:7.2f} s")
 
-        fresh_database(queued)
+        fresh_database(queued, DB_NAME)
         queued_first = with_worker(path, queued)
         print(f"with Redis and a worker: until all assessed {queued_first:7.2f} s")
 

@@ -141,7 +141,7 @@ def _who(user: User | None) -> str:
 _MASKED = {"id_number": mask_id_number, "phone": mask_phone}
 
 
-def _shown(model: type, field: str, value: Any, *, areas: dict[int, str]) -> str:
+def shown_value(field: str, value: Any, *, areas: Mapping[int, str] | None = None) -> str:
     """A stored value as the change log shows it: 是/否, 未填写, yuan, dates, area names, masked ID and phone."""
     if value is None or value == "":
         return "未填写"
@@ -153,15 +153,15 @@ def _shown(model: type, field: str, value: Any, *, areas: dict[int, str]) -> str
         return f"{value:,.2f}"
     if isinstance(value, date):
         return f"{value:%Y-%m-%d}"
-    if field == "village":
+    if field == "village" and areas is not None:
         return areas.get(value, str(value))
     return str(value)
 
 
 def _details(model: type, changes: list[Any], *, areas: dict[int, str]) -> tuple[str, ...]:
     return tuple(
-        f"{model._meta.get_field(c.field).verbose_name}：{_shown(model, c.field, c.old, areas=areas)} → "
-        f"{_shown(model, c.field, c.new, areas=areas)}"
+        f"{model._meta.get_field(c.field).verbose_name}：{shown_value(c.field, c.old, areas=areas)} → "
+        f"{shown_value(c.field, c.new, areas=areas)}"
         for c in changes
     )
 

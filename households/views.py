@@ -342,6 +342,6 @@ def household_revert_view(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "version": version,
             "form": form,
-            "at": request.GET.get("at") or request.POST.get("at"),
+            "at": raw,
         },
     )

@@ -29,9 +29,8 @@ from households.models import (
     PovertyStandard,
     Relation,
 )
-from households.phone import mask_phone
 from households.rules import IncomeFacts, StatusWay, manual_status_choices, status_change_refusal
-from households.selectors import default_year
+from households.selectors import default_year, shown_value
 from households.tasks import reassess_households_task
 
 HOUSEHOLD_FIELDS = (
@@ -425,7 +424,7 @@ def household_version(household: Household, *, at: datetime) -> HouseholdVersion
     data = {f: getattr(record, f) for f in HOUSEHOLD_FIELDS if f != "village"}
     data["village"] = Area.objects.get(pk=record.village_id)
     changes = [
-        f"{Household._meta.get_field(f).verbose_name}：{_shown(f, getattr(household, f))} → {_shown(f, data[f])}"
+        f"{Household._meta.get_field(f).verbose_name}：{shown_value(f, getattr(household, f))} → {shown_value(f, data[f])}"
         for f in HOUSEHOLD_FIELDS
         if f != "village" and getattr(household, f) != data[f]
     ]
@@ -444,22 +443,10 @@ def household_version(household: Household, *, at: datetime) -> HouseholdVersion
                 old = getattr(then, f)
                 if old != values[f]:
                     label = Person._meta.get_field(f).verbose_name
-                    changes.append(f"{person.name} {label}：{_shown(f, values[f])} → {_shown(f, old)}")
+                    changes.append(f"{person.name} {label}：{shown_value(f, values[f])} → {shown_value(f, old)}")
                     values[f] = old
         members.append(values)
     return HouseholdVersion(at=at, data=data, members=members, changes=changes, kept=kept)
-
-
-def _shown(field: str, value: Any) -> str:
-    if value is None or value == "":
-        return "未填写"
-    if field == "id_number":
-        return mask_id_number(value)
-    if field == "phone":
-        return mask_phone(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
 
 
 @transaction.atomic
