@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.audit import get_in_scope_or_404
 from accounts.models import Area, AreaLevel, User
 from accounts.selectors import areas_in_scope
 from households.models import Household, Person, Relation
+from households.panels import ChangeEntry
 from households.selectors import household_queryset
 
 from . import rules
@@ -72,7 +73,9 @@ def source_queryset(user: User) -> QuerySet[FundSource]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    return FundSource.objects.annotate(allocated=Coalesce(Subquery(allocated), ZERO))
+    return FundSource.objects.annotate(allocated=Coalesce(Subquery(allocated), ZERO)).annotate(
+        unallocated=F("amount") - F("allocated")
+    )
 
 
 def access_source(user: User, pk: int) -> FundSource:
@@ -382,6 +385,17 @@ class PlanRow:
     by_source: tuple[tuple[str, Decimal], ...]
 
     @property
+    def gap(self) -> dict[str, Any]:
+        """Recorded minus planned (negative: short of the plan)."""
+        t = self.target
+        return {
+            "amount": self.invested - t.amount,
+            "projects": self.projects - t.projects,
+            "households": self.households - t.households,
+            "persons": self.persons - t.persons,
+        }
+
+    @property
     def reconciled(self) -> bool:
         return self.sources == self.invested and self.dividends == self.payouts
 
@@ -500,3 +514,37 @@ def recent_runs(user: User, *, limit: int = 50) -> QuerySet[DividendRun]:
         .annotate(n=Count("payouts"))
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def _who(user: User | None) -> str:
+    return user.display_name if user is not None else ""
+
+
+def household_fund_changes(household: Household) -> list[ChangeEntry]:
+    """The household's change-log entries from this app (registered with households.panels): joining a project,
+    each dividend paid to it, and each undone — in three queries."""
+    entries = [
+        ChangeEntry(b.created_at, _who(b.created_by), f"登记为项目“{b.project.name}”的受益户（权重 {b.weight}）", "")
+        for b in household.fund_benefits.select_related("project", "created_by")
+    ]
+    payouts = list(household.dividend_payouts.select_related("run", "run__project", "run__created_by"))
+    for p in payouts:
+        run = p.run
+        entries.append(
+            ChangeEntry(
+                run.created_at,
+                _who(run.created_by),
+                f"项目“{run.project.name}” {run.year} 年分红 {p.amount:,.2f} 元，计入财产性收入",
+                run.method,
+            )
+        )
+        if run.undone_at is not None:
+            entries.append(
+                ChangeEntry(
+                    run.undone_at,
+                    "",
+                    f"撤销项目“{run.project.name}” {run.year} 年分红 {p.amount:,.2f} 元",
+                    run.undo_reason,
+                )
+            )
+    return entries
