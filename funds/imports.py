@@ -129,6 +129,7 @@ def check_payouts(path: Path, *, project: Project, actor: User) -> PayoutCheck:
     check.beneficiaries = len(beneficiaries)
     visible = household_queryset(actor)
     by_number = dict(visible.values_list("number", "pk"))
+    number_of = {pk: number for number, pk in by_number.items()}
     by_id: dict[str, set[int]] = {}
     heads: dict[int, str] = {}
     for hid, number, name, relation in Person.objects.filter(household__in=visible, left_reason="").values_list(
@@ -173,7 +174,7 @@ def check_payouts(path: Path, *, project: Project, actor: User) -> PayoutCheck:
             check.errors.append(RowError(offset, column, "", "请填写证件号码或户编号。"))
             continue
         refusal = rules.dividend_recipient_refusal(
-            household_number=beneficiaries.get(found) or str(found), beneficiary=found in beneficiaries
+            household_number=number_of[found], beneficiary=found in beneficiaries
         )
         if refusal:
             check.errors.append(RowError(offset, header[id_col if id_col is not None else number_col], "", refusal))

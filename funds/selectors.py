@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts.audit import get_in_scope_or_404
@@ -96,8 +96,11 @@ def source_allocations(source: FundSource, user: User) -> list[Allocation]:
 
 
 def project_queryset(user: User) -> QuerySet[Project]:
-    """The projects in the user's area (a project lies in a town or a village)."""
-    return Project.objects.in_areas(areas_in_scope(user))
+    """The projects in the user's area (a project lies in a town or a village), and those that benefit a
+    household the user sees (a village clerk sees the town's project that pays the village's households)."""
+    areas = areas_in_scope(user)
+    mine = Beneficiary.objects.filter(project=OuterRef("pk"), voided_at__isnull=True, household__village__in=areas)
+    return Project.objects.filter(Q(area__in=areas) | Exists(mine))
 
 
 def access_project(user: User, pk: int) -> Project:
