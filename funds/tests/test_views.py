@@ -127,19 +127,24 @@ def test_the_dividend_run_previews_confirms_and_undoes(
     preview = client.post(url, {**form, "preview": "1"})
     body = preview.content.decode()
     assert preview.status_code == 200
-    assert "预览：尚未保存" in body and "50.00" in body and "确认分红（2 户，100.00 元）" in body
+    assert "预览：尚未保存" in body
+    assert "50.00" in body
+    assert "确认分红（2 户，100.00 元）" in body
     assert not DividendRun.objects.exists()  # a preview stores nothing
     digest = preview.context["digest"]
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(url, {**form, "confirm": "1", "digest": digest})
     run = DividendRun.objects.get()
-    assert done.status_code == 302 and done.url == reverse("funds:run", args=[run.pk])
+    assert done.status_code == 302
+    assert done.url == reverse("funds:run", args=[run.pk])
     assert sorted(run.payouts.values_list("amount", flat=True)) == [Decimal("50.00"), Decimal("50.00")]
     page = client.get(done.url).content.decode()
-    assert "已确认" in page and "撤销" in page
+    assert "已确认" in page
+    assert "撤销" in page
     client.post(reverse("funds:run_undo", args=[run.pk]), {"reason": "金额录错"})
     run.refresh_from_db()
-    assert run.status == DividendStatus.UNDONE and run.undo_reason == "金额录错"
+    assert run.status == DividendStatus.UNDONE
+    assert run.undo_reason == "金额录错"
 
 
 def test_a_run_over_the_income_is_refused_on_the_page(client: Client, shared: Project, fiona: User) -> None:
@@ -206,7 +211,8 @@ def test_the_registry_list_filters_beneficiaries(
     client: Client, shared: Project, near_line: Household, mengshui_household: Household, dora: User
 ) -> None:
     body = login(client, dora).get("/households/?fund_project=yes").content.decode()
-    assert "SJ-NEAR" in body and "MS-001" not in body
+    assert "SJ-NEAR" in body
+    assert "MS-001" not in body
 
 
 def test_the_ledger_export_masks_escapes_and_is_audited(
@@ -221,7 +227,8 @@ def test_the_ledger_export_masks_escapes_and_is_audited(
     assert ledger["L2"].value == 200000
     number = near_line.members.get(relation="户主").id_number
     ids = [row[4] for row in payouts.iter_rows(min_row=2, values_only=True)]
-    assert number not in ids and f"{number[:6]}********{number[-4:]}" in ids
+    assert number not in ids
+    assert f"{number[:6]}********{number[-4:]}" in ids
     assert AuditEvent.objects.filter(action="export", actor=fiona, summary__contains="资金使用台账").exists()
 
 
@@ -260,7 +267,8 @@ def test_import_previews_every_bad_row_and_writes_nothing(
     )
     sheet = load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
     assert [c.value for c in sheet[1]] == ["行号", "列", "值", "问题"]
-    assert sheet["A2"].value == 4 and sheet["B2"].value == "证件号码"
+    assert sheet["A2"].value == 4
+    assert sheet["B2"].value == "证件号码"
 
 
 def test_import_confirms_with_the_token(
@@ -279,7 +287,8 @@ def test_import_confirms_with_the_token(
     assert dict(run.payouts.values_list("household__number", "amount")) == {
         "SJ-NEAR": Decimal("300.50"), "SJ-OTHER": Decimal("199.50"),
     }  # fmt: skip
-    assert run.payouts.get(household=near_line).account == "6228" and head.household_id == near_line.pk
+    assert run.payouts.get(household=near_line).account == "6228"
+    assert head.household_id == near_line.pk
 
 
 def test_an_import_token_is_the_uploaders_alone(
