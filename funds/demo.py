@@ -132,7 +132,7 @@ def seed_funds_demo(actor: User) -> str:
         for i, household in enumerate(households):
             services.beneficiary_add(actor=actor, project=early[i % len(early)], household=household)
             if late and i % 3 == 0:
-                services.beneficiary_add(actor=actor, project=late[i % len(late)], household=household)
+                services.beneficiary_add(actor=actor, project=late[(i // 3) % len(late)], household=household)
     for project in projects:
         _publicise(actor, project, project.first_year)
     for project in [p for p in projects if p.first_year == 2016]:
