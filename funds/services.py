@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import AreaLevel, User
 from common.history import record_history
-from households.models import Household
+from households.models import Household, HouseholdStatus
 from households.services import reassess
 
 from . import rules
@@ -222,6 +222,8 @@ def beneficiary_add(
     """Link a registered poor household to a project as a beneficiary (带动户, plan ch. 3 §1)."""
     if project.voided:
         raise ValidationError("该项目已作废。")
+    if household.status == HouseholdStatus.REMOVED:
+        raise ValidationError({"household": f"户 {household.number} 已自然减少，不能再作为受益户。"})
     if not _same_town(project, household):
         raise ValidationError({"household": f"户 {household.number} 不在项目所在的镇，不能作为该项目的受益户。"})
     if project.beneficiaries.filter(household=household, voided_at__isnull=True).exists():

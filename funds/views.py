@@ -38,7 +38,7 @@ from .forms import (
     SubsidyForm,
     WeightForm,
 )
-from .models import Beneficiary, DividendStatus, ProjectKind, ProjectStatus
+from .models import Allocation, Beneficiary, DividendStatus, ProjectKind, ProjectStatus
 from .rules import STATUSES
 from .selectors import (
     access_loan,
@@ -249,6 +249,41 @@ def beneficiary_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("funds:project", pk=project.pk)
     return render(
         request, "funds/form.html", {"form": form, "title": _("登记受益户"), "project": project, "another": True}
+    )
+
+
+@require_POST
+@permission_required("funds.change_allocation", raise_exception=True)
+def allocation_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """作废 an allocation made in error: the money goes back to the source's unallocated part."""
+    allocation = Allocation.objects.filter(pk=pk, voided_at__isnull=True).first()
+    if allocation is None:
+        raise Http404
+    project = access_project(request.user, allocation.project_id)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.allocation_void(actor=request.user, allocation=allocation, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已作废这笔资金安排。"))
+    else:
+        messages.error(request, _("请写明作废原因。"))
+    return redirect("funds:project", pk=project.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("funds.change_fundsource", raise_exception=True)
+def source_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    source = access_source(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_void(actor=request.user, source=source, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("资金来源已作废。"))
+            return redirect("funds:sources")
+    return render(
+        request, "funds/form.html", {"form": form, "title": _("作废资金来源"), "source": source, "danger": True}
     )
 
 

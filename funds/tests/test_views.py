@@ -59,6 +59,7 @@ PAGES = [
     ("funds:source", "source", "fiona", "alice", None),
     ("funds:source_create", None, "fiona", "eddie", None),
     ("funds:source_edit", "source", "dora", "sam", None),
+    ("funds:source_void", "source", "fiona", "eddie", None),
     ("funds:runs", None, "alice", "audrey", None),
     ("funds:run", "run", "alice", "audrey", "bob"),
     ("funds:run_print", "run", "alice", "audrey", "bob"),
@@ -345,3 +346,34 @@ def test_list_pages_take_a_constant_number_of_queries(
     assert [count(u) for u in pages] == before
     with django_assert_num_queries(before[0]):
         client.get(pages[0])
+
+
+def test_an_allocation_and_then_its_source_are_voided(
+    client: Client, project: Project, source: FundSource, fiona: User, alice: User
+) -> None:
+    allocation = project.allocations.get()
+    url = reverse("funds:allocation_void", args=[allocation.pk])
+    assert login(client, alice).post(url, {"reason": "x"}).status_code == 403
+    assert login(client, fiona).get(url).status_code == 405
+    refused = client.post(reverse("funds:source_void", args=[source.pk]), {"reason": "重复登记"})
+    assert "请先作废那些资金安排" in refused.content.decode()
+    assert client.post(url, {"reason": "安排错了项目"}).status_code == 302
+    allocation.refresh_from_db()
+    assert allocation.void_reason == "安排错了项目"
+    assert client.post(reverse("funds:source_void", args=[source.pk]), {"reason": "重复登记"}).status_code == 302
+    source.refresh_from_db()
+    assert source.voided_at is not None
+    assert client.get(reverse("funds:source", args=[source.pk])).status_code == 200  # kept, marked
+
+
+def test_a_loans_yearly_subsidy_is_computed_on_the_page(
+    client: Client, objects: dict[str, int], fiona: User, alice: User
+) -> None:
+    url = reverse("funds:loan", args=[objects["loan"]])
+    data = {"year": "2025", "balance": "50000", "months": "12", "interest_paid": "2375"}
+    assert login(client, alice).post(url, data).status_code == 403
+    assert login(client, fiona).post(url, data).status_code == 302
+    page = client.get(url).content.decode()
+    assert "2,375.00" in page  # 创业扶贫担保贷款: the interest in full
+    again = client.post(url, data)
+    assert "该贷款 2025 年的贴息已经登记" in again.content.decode()
