@@ -7,6 +7,7 @@ xlsx is checked for zip and XML bombs first). Every row is checked before anythi
 nothing is written and an error report (行号/列/值/问题) can be downloaded. ID numbers are masked in the report.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -238,8 +239,22 @@ def upload_dir() -> Path:
     return path
 
 
+def _forget_old_uploads() -> None:
+    """Uploads never confirmed (a preview with errors, a clerk who walked away) are removed after
+    LEDGER_UPLOAD_KEEP_HOURS: they hold ID numbers."""
+    keep = getattr(settings, "LEDGER_UPLOAD_KEEP_HOURS", 24) * 3600
+    now = time.time()
+    for path in upload_dir().iterdir():
+        try:
+            if now - path.stat().st_mtime > keep:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue  # another request removed it first
+
+
 def store_upload(chunks: object) -> str:
     """Keep an upload until the preview is confirmed; returns its token (the file name)."""
+    _forget_old_uploads()
     name = f"{uuid.uuid4().hex}.upload"
     with (upload_dir() / name).open("wb") as out:
         for chunk in chunks:  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from accounts.models import AuditEvent, User
 from funds import services
 from funds.models import DividendRun, DividendStatus, FundSource, Project
 from households.models import Household
+from households.tests.factories import make_household
 
 from .conftest import YEAR, confirm
 
@@ -344,6 +345,14 @@ def test_list_pages_take_a_constant_number_of_queries(
         services.beneficiary_add(actor=dora, project=p, household=shared.beneficiaries.first().household)
         confirm(p, dora)
     assert [count(u) for u in pages] == before
+    # the project page: its beneficiaries and runs in a fixed number of queries
+    detail = reverse("funds:project", args=[shared.pk])
+    few = count(detail)
+    for i in range(6):
+        services.beneficiary_add(
+            actor=dora, project=shared, household=make_household(village=areas["南庄村"], actor=dora, number=f"N{i}")
+        )
+    assert count(detail) == few
     with django_assert_num_queries(before[0]):
         client.get(pages[0])
 
