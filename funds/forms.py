@@ -153,6 +153,12 @@ class WeightForm(ReasonForm):
     field_order = ["weight", "reason"]
 
 
+class TiltForm(StyledForm, forms.Form):
+    tilt = forms.DecimalField(
+        label=_("倾斜权重"), max_digits=5, decimal_places=2, min_value=1, max_value=10, initial=Decimal("1.5")
+    )
+
+
 class PublicityForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Publicity

@@ -117,6 +117,24 @@ def split_dividend(total: Decimal, shares: Sequence[Share]) -> dict[Hashable, De
     return {s.key: Decimal(floors[s.key]) * FEN for s in shares}
 
 
+NO_LABOUR = frozenset({"丧失劳动力", "无劳动力"})
+SERIOUS_ILLNESS = "患有大病"
+
+
+def tilted_weight(members: Sequence[tuple[str, str]], *, tilt: Decimal) -> Decimal:
+    """The district's tilt of a dividend (plan ch. 10 §1 一: 公平合理的收益分配制度): `tilt` for a household with no
+    member able to work (丧失劳动力 / 无劳动力) or with a member seriously ill (患有大病), 1 for every other.
+    `members` are the (劳动技能, 健康状况) of the members in the household; a household with none recorded gets 1
+    (nothing is known that would tilt it)."""
+    if tilt < 1:
+        raise ValueError("倾斜权重不能小于 1。")
+    if not members:
+        return Decimal(1)
+    no_labour = all(labour in NO_LABOUR for labour, _health in members)
+    ill = any(health == SERIOUS_ILLNESS for _labour, health in members)
+    return tilt if no_labour or ill else Decimal(1)
+
+
 def dividend_amount_refusal(*, income: Decimal, amount: Decimal) -> str | None:
     """The money distributed comes out of the project's income of the year and cannot exceed it."""
     if income <= ZERO:

@@ -248,6 +248,32 @@ def beneficiary_set_weight(*, actor: User, beneficiary: Beneficiary, weight: Dec
 
 
 @transaction.atomic
+def beneficiary_weights_tilt(*, actor: User, project: Project, tilt: Decimal) -> int:
+    """Set every live beneficiary's weight by the district's tilt (rules.tilted_weight, plan ch. 10 §1 一) from
+    the members' 劳动技能 and 健康状况 as registered now; returns how many weights changed."""
+    from households.models import Person
+
+    beneficiaries = list(project.beneficiaries.filter(voided_at__isnull=True).select_for_update())
+    members: dict[int, list[tuple[str, str]]] = {b.household_id: [] for b in beneficiaries}
+    for hid, labour, health in Person.objects.filter(household_id__in=list(members), left_reason="").values_list(
+        "household_id", "labour_ability", "health"
+    ):
+        members[hid].append((labour, health))
+    try:
+        weights = {hid: rules.tilted_weight(m, tilt=tilt) for hid, m in members.items()}
+    except ValueError as exc:
+        raise ValidationError({"tilt": str(exc)}) from exc
+    changed = 0
+    for b in beneficiaries:
+        if b.weight != weights[b.household_id]:
+            record_history(b, actor=actor, reason=f"按倾斜办法设定分红权重：{b.weight} → {weights[b.household_id]}")
+            b.weight = weights[b.household_id]
+            b.save(update_fields=["weight"])
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def beneficiary_void(*, actor: User, beneficiary: Beneficiary, reason: str) -> None:
     _void(beneficiary, actor=actor, reason=reason, what="受益户")
 

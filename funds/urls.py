@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<int:pk>/beneficiaries/add/", views.beneficiary_add_view, name="beneficiary_add"),
     path("allocations/<int:pk>/void/", views.allocation_void_view, name="allocation_void"),
     path("sources/<int:pk>/void/", views.source_void_view, name="source_void"),
+    path("projects/<int:pk>/beneficiaries/tilt/", views.beneficiary_tilt_view, name="beneficiary_tilt"),
     path("beneficiaries/<int:pk>/weight/", views.beneficiary_weight_view, name="beneficiary_weight"),
     path("beneficiaries/<int:pk>/void/", views.beneficiary_void_view, name="beneficiary_void"),
     path("projects/<int:pk>/publicity/new/", views.publicity_create_view, name="publicity_create"),

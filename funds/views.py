@@ -36,6 +36,7 @@ from .forms import (
     ReasonForm,
     SourceForm,
     SubsidyForm,
+    TiltForm,
     WeightForm,
 )
 from .models import Allocation, Beneficiary, DividendStatus, ProjectKind, ProjectStatus
@@ -162,7 +163,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "runs": project_runs(project),
             "next_status": STATUSES[index + 1] if index + 1 < len(STATUSES) else None,
             "min_days": publicity_min_days(),
-            "weight_form": WeightForm(),
+            "tilt_form": TiltForm(),
         },
     )
 
@@ -310,6 +311,20 @@ def beneficiary_weight_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("修改权重需填写大于 0 的权重和原因。"))
     return redirect("funds:project", pk=beneficiary.project_id)
+
+
+@require_POST
+@permission_required("funds.change_beneficiary", raise_exception=True)
+def beneficiary_tilt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Weights by the district's tilt: households with no labour or a member seriously ill weigh more."""
+    project = access_project(request.user, pk)
+    form = TiltForm(request.POST)
+    if form.is_valid():
+        changed = services.beneficiary_weights_tilt(actor=request.user, project=project, tilt=form.cleaned_data["tilt"])
+        messages.success(request, _("已按倾斜办法设定权重，%(n)s 户的权重有变化。") % {"n": changed})
+    else:
+        messages.error(request, _("倾斜权重应在 1 到 10 之间。"))
+    return redirect("funds:project", pk=project.pk)
 
 
 @require_POST

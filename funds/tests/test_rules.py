@@ -24,6 +24,7 @@ from funds.rules import (
     source_shrink_refusal,
     split_dividend,
     status_change_refusal,
+    tilted_weight,
 )
 
 
@@ -225,3 +226,24 @@ def test_the_plan_figures_are_the_plans() -> None:
         (D("3000000"), 12, 274, 491),
         (D("3110000"), 4, 229, 322),
     ]
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        ((("普通劳动力", "健康"), ("无劳动力", "健康")), "1"),  # someone can work, no one seriously ill
+        ((("丧失劳动力", "长期慢性病"), ("无劳动力", "健康")), "1.5"),  # no one can work
+        ((("普通劳动力", "健康"), ("无劳动力", "患有大病")), "1.5"),  # a member seriously ill
+        ((("", ""),), "1"),  # nothing recorded: no tilt
+        ((), "1"),
+    ],
+)
+def test_the_district_tilts_dividends_to_households_without_labour_or_with_serious_illness(
+    members: tuple, expected: str
+) -> None:
+    assert tilted_weight(members, tilt=D("1.5")) == D(expected)
+
+
+def test_a_tilt_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="不能小于 1"):
+        tilted_weight((("无劳动力", "健康"),), tilt=D("0.5"))

@@ -274,3 +274,17 @@ def test_the_plans_money_reconciles_source_to_project_to_household(
     assert household_funds(first[0]).benefits[1].project == p2016[1]  # the shared household sees both projects
     # a town clerk of the other town sees none of it
     assert [(r.projects, r.households, r.invested) for r in plan_rows(bob)] == [(0, 0, 0), (0, 0, 0)]
+
+
+def test_the_tilt_weighs_households_without_labour_or_with_serious_illness(
+    shared: Project, near_line: Household, other: Household, dora: User
+) -> None:
+    near_line.members.update(labour_ability="无劳动力")
+    assert services.beneficiary_weights_tilt(actor=dora, project=shared, tilt=Decimal("1.5")) == 1
+    weights = dict(shared.beneficiaries.values_list("household__number", "weight"))
+    assert weights == {"SJ-NEAR": Decimal("1.50"), "SJ-OTHER": Decimal("1.00")}
+    run = confirm(shared, dora, amount="250", method="按权重分配")
+    assert dict(run.payouts.values_list("household__number", "amount")) == {
+        "SJ-NEAR": Decimal("150.00"), "SJ-OTHER": Decimal("100.00"),
+    }  # fmt: skip
+    assert services.beneficiary_weights_tilt(actor=dora, project=shared, tilt=Decimal("1.5")) == 0  # idempotent

@@ -96,6 +96,7 @@ ACTIONS = [
     ("funds:run_undo", "run", {"reason": "录错"}),
     ("funds:run_publish", "run", {"on": f"{YEAR + 1}-01-05"}),
     ("funds:micro_rate", None, {"year": "2025", "rate": "0.04"}),
+    ("funds:beneficiary_tilt", "project", {"tilt": "1.5"}),
 ]
 
 
