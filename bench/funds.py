@@ -79,6 +79,7 @@ def main() -> None:
         data={"name": "光伏电站", "kind": "资产收益", "first_year": 2016, "last_year": 2016, "area": town,
               "implementer": "镇政府"},
     )  # fmt: skip
+    services.project_operate(actor=actor, project=project, year=2016, place="公示栏")
     ids = list(Household.objects.filter(village__parent=town).order_by("pk").values_list("pk", flat=True))
     ids = ids[: int(households * args.beneficiaries)]
     Beneficiary.objects.bulk_create(

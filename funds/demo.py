@@ -6,7 +6,7 @@ loans. Deterministic and idempotent: a second run finds the demo's first source 
 The demo has 150 households, fewer than the plan's 274 + 229: the 规划对照 page shows that gap honestly.
 """
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from accounts.models import Area, AreaLevel, User
@@ -14,7 +14,7 @@ from households.models import Household, HouseholdStatus
 from households.selectors import default_year
 
 from . import services
-from .models import FundSource, Project, ProjectKind, ProjectStatus, SourceKind
+from .models import FundSource, Project, ProjectKind, SourceKind
 
 MARK = "演示数据"
 SOURCES_2016 = (
@@ -63,22 +63,6 @@ def _project_2016(actor: User, *, name: str, town: Area, sources: list[FundSourc
         amount = Decimal(100000) if source.kind == SourceKind.CENTRAL else Decimal(50000)
         services.allocation_set(actor=actor, project=project, source=source, amount=amount)
     return project
-
-
-def _publicise(actor: User, project: Project, year: int) -> None:
-    start = date(year, 3, 1)
-    services.publicity_record(
-        actor=actor, project=project,
-        data={"stage": "立项公示", "start": start, "end": start + timedelta(days=9), "place": "镇政府公示栏及各村公示栏"},
-    )  # fmt: skip
-    services.project_advance(actor=actor, project=project, target=ProjectStatus.BUILDING, today=date(year, 3, 20))
-    services.project_advance(actor=actor, project=project, target=ProjectStatus.ACCEPTED, today=date(year, 11, 1))
-    accepted = date(year, 11, 5)
-    services.publicity_record(
-        actor=actor, project=project,
-        data={"stage": "验收公示", "start": accepted, "end": accepted + timedelta(days=9), "place": "项目所在村公示栏"},
-    )  # fmt: skip
-    services.project_advance(actor=actor, project=project, target=ProjectStatus.OPERATING, today=date(year, 12, 1))
 
 
 def seed_funds_demo(actor: User) -> str:
@@ -134,7 +118,9 @@ def seed_funds_demo(actor: User) -> str:
             if late and i % 3 == 0:
                 services.beneficiary_add(actor=actor, project=late[(i // 3) % len(late)], household=household)
     for project in projects:
-        _publicise(actor, project, project.first_year)
+        services.project_operate(
+            actor=actor, project=project, year=project.first_year, place="镇政府公示栏及项目所在村公示栏"
+        )
     for project in [p for p in projects if p.first_year == 2016]:
         if not project.beneficiaries.exists():
             continue

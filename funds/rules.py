@@ -148,6 +148,14 @@ def dividend_amount_refusal(*, income: Decimal, amount: Decimal) -> str | None:
     return None
 
 
+def dividend_project_refusal(*, status: str) -> str | None:
+    """Only a project in operation (运营, after its 验收公示) has income to distribute (plan ch. 10 §1 一: 资产收益
+    及时回馈持股贫困户 — the assets must be earning)."""
+    if status != "运营":
+        return f"项目现在是“{status}”，进入“运营”（验收公示期满）后才有收益可分。"
+    return None
+
+
 def dividend_recipient_refusal(*, household_number: str, beneficiary: bool) -> str | None:
     """A household receives a project's dividends only if it is one of the project's beneficiary households
     (plan ch. 10 §1 一: 确保资产收益及时回馈持股贫困户)."""

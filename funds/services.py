@@ -7,7 +7,7 @@ reason before it is published. After a dividend run is confirmed or undone the h
 """
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -297,6 +297,24 @@ def publicity_record(*, actor: User, project: Project, data: dict[str, Any]) -> 
     return publicity
 
 
+def project_operate(*, actor: User, project: Project, year: int, place: str) -> Project:
+    """Record a past project's 立项公示 and 验收公示 (10 days each, in `year`) and advance it to 运营 — for a
+    project entered after the fact (the plan's 2016 projects) and for the demo."""
+    start, accepted = date(year, 3, 1), date(year, 11, 5)
+    days = timedelta(days=publicity_min_days() - 1)
+    publicity_record(
+        actor=actor, project=project, data={"stage": "立项公示", "start": start, "end": start + days, "place": place}
+    )
+    for target, on in (("实施", start + days + timedelta(days=1)), ("验收", date(year, 11, 1))):
+        project_advance(actor=actor, project=project, target=target, today=on)
+    publicity_record(
+        actor=actor,
+        project=project,
+        data={"stage": "验收公示", "start": accepted, "end": accepted + days, "place": place},
+    )
+    return project_advance(actor=actor, project=project, target="运营", today=accepted + days + timedelta(days=1))
+
+
 # ---- Dividends -------------------------------------------------------------------------------------------------
 
 
@@ -325,6 +343,7 @@ def dividend_confirm(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.voided:
         raise ValidationError("该项目已作废。")
+    _refuse(None, rules.dividend_project_refusal(status=project.status))
     _refuse("amount", rules.dividend_amount_refusal(income=income, amount=amount))
     if DividendRun.objects.filter(project=project, year=year).exclude(status=DividendStatus.UNDONE).exists():
         raise ValidationError({"year": f"该项目 {year} 年已经分过红；如有错误，请先撤销原来的分配。"})
@@ -399,6 +418,7 @@ def dividend_import(
     """Record a payout list the bank or the town sends (household id, amount, account): every household must be
     a beneficiary of the project (rules.dividend_recipient_refusal); the list's total is the run's amount."""
     project = Project.objects.select_for_update().get(pk=project.pk)
+    _refuse(None, rules.dividend_project_refusal(status=project.status))
     amount = sum((p[1] for p in payouts), Decimal(0))
     _refuse("amount", rules.dividend_amount_refusal(income=income, amount=amount))
     if DividendRun.objects.filter(project=project, year=year).exclude(status=DividendStatus.UNDONE).exists():

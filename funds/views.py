@@ -40,7 +40,7 @@ from .forms import (
     WeightForm,
 )
 from .models import Allocation, Beneficiary, DividendStatus, ProjectKind, ProjectStatus
-from .rules import STATUSES
+from .rules import STATUSES, dividend_project_refusal
 from .selectors import (
     access_loan,
     access_project,
@@ -502,6 +502,7 @@ def dividend_run_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "preview": preview,
             "digest": digest,
+            "refusal": dividend_project_refusal(status=project.status),
             "total": sum((r.amount for r in preview or ()), Decimal(0)),
         },
     )

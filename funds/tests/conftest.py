@@ -92,7 +92,8 @@ def mengshui_project(areas: dict[str, Area], dora: User) -> Project:
 
 @pytest.fixture
 def shared(project: Project, near_line: Household, other: Household, dora: User) -> Project:
-    """The project with two beneficiaries: the near-line household and another."""
+    """The project, in operation, with two beneficiaries: the near-line household and another."""
+    services.project_operate(actor=dora, project=project, year=2016, place="镇政府公示栏")
     services.beneficiary_add(actor=dora, project=project, household=near_line)
     services.beneficiary_add(actor=dora, project=project, household=other)
     return project

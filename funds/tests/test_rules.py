@@ -18,6 +18,7 @@ from funds.rules import (
     Share,
     allocation_refusal,
     dividend_amount_refusal,
+    dividend_project_refusal,
     dividend_recipient_refusal,
     interest_subsidy,
     publicity_refusal,
@@ -247,3 +248,8 @@ def test_the_district_tilts_dividends_to_households_without_labour_or_with_serio
 def test_a_tilt_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="不能小于 1"):
         tilted_weight((("无劳动力", "健康"),), tilt=D("0.5"))
+
+
+@pytest.mark.parametrize(("status", "refused"), [("运营", False), ("验收", True), ("实施", True), ("立项", True)])
+def test_only_an_operating_project_pays_dividends(status: str, refused: bool) -> None:
+    assert (dividend_project_refusal(status=status) is not None) is refused

@@ -238,6 +238,7 @@ def _period(
         )  # fmt: skip
         for s in made_sources:
             services.allocation_set(actor=dora, project=project, source=s, amount=s.amount / projects)
+        services.project_operate(actor=dora, project=project, year=year, place="公示栏")
         for household in households[i::projects]:
             services.beneficiary_add(actor=dora, project=project, household=household)
         made.append(project)
@@ -288,3 +289,9 @@ def test_the_tilt_weighs_households_without_labour_or_with_serious_illness(
         "SJ-NEAR": Decimal("150.00"), "SJ-OTHER": Decimal("100.00"),
     }  # fmt: skip
     assert services.beneficiary_weights_tilt(actor=dora, project=shared, tilt=Decimal("1.5")) == 0  # idempotent
+
+
+def test_a_project_not_yet_operating_pays_no_dividend(project: Project, near_line: Household, dora: User) -> None:
+    services.beneficiary_add(actor=dora, project=project, household=near_line)
+    with pytest.raises(ValidationError, match="进入“运营”（验收公示期满）后才有收益可分"):
+        confirm(project, dora)

@@ -339,6 +339,7 @@ def test_list_pages_take_a_constant_number_of_queries(
                   "implementer": "镇"},
         )  # fmt: skip
         services.allocation_set(actor=dora, project=p, source=source, amount=Decimal(1000))
+        services.project_operate(actor=dora, project=p, year=2016, place="公示栏")
         services.source_create(
             actor=dora, data={"name": f"来源{i}", "kind": "社会捐助", "year": 2020, "amount": Decimal(5)}
         )
