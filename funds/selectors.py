@@ -466,29 +466,34 @@ def ledger_rows(user: User, *, year: int | None = None) -> list[dict[str, Any]]:
         .order_by("project__first_year", "project__name", "source__year", "pk")
     )
     rows = []
+    funded = set()
     for a in allocations:
-        p = by_project[a.project_id]
-        rows.append(
-            {
-                "source_year": a.source.year,
-                "source": a.source.name,
-                "kind": a.source.kind,
-                "document": a.source.document,
-                "source_amount": a.source.amount,
-                "project": p.name,
-                "project_kind": p.kind,
-                "years": f"{p.first_year}—{p.last_year}" if p.last_year != p.first_year else str(p.first_year),
-                "area": p.area.full_name,
-                "implementer": p.implementer,
-                "status": p.status,
-                "amount": a.amount,
-                "invested": p.invested,
-                "households": p.households,
-                "persons": p.persons,
-                "dividends": p.dividends,
-            }
-        )
+        funded.add(a.project_id)
+        rows.append(_ledger_row(by_project[a.project_id], a))
+    # A project with no money recorded yet is listed too, so the audit office sees it is unfunded.
+    rows.extend(_ledger_row(p, None) for pk, p in by_project.items() if pk not in funded)
     return rows
+
+
+def _ledger_row(p: Project, a: Allocation | None) -> dict[str, Any]:
+    return {
+        "source_year": a.source.year if a else None,
+        "source": a.source.name if a else "（未安排资金）",
+        "kind": a.source.kind if a else "",
+        "document": a.source.document if a else "",
+        "source_amount": a.source.amount if a else None,
+        "project": p.name,
+        "project_kind": p.kind,
+        "years": f"{p.first_year}—{p.last_year}" if p.last_year != p.first_year else str(p.first_year),
+        "area": p.area.full_name,
+        "implementer": p.implementer,
+        "status": p.status,
+        "amount": a.amount if a else None,
+        "invested": p.invested,
+        "households": p.households,
+        "persons": p.persons,
+        "dividends": p.dividends,
+    }
 
 
 def payouts_by_household(household_ids: list[int], *, year: int) -> dict[int, Decimal]:

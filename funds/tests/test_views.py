@@ -219,7 +219,7 @@ def test_the_registry_list_filters_beneficiaries(
 
 
 def test_the_ledger_export_masks_escapes_and_is_audited(
-    client: Client, run: DividendRun, near_line: Household, fiona: User
+    client: Client, run: DividendRun, near_line: Household, fiona: User, mengshui_project: Project
 ) -> None:
     Project.objects.filter(pk=run.project_id).update(implementer="=HYPERLINK(1)")
     response = login(client, fiona).get(reverse("funds:ledger_export"))
@@ -228,6 +228,7 @@ def test_the_ledger_export_masks_escapes_and_is_audited(
     ledger, payouts = workbook["资金使用台账"], workbook["分红发放明细"]
     assert ledger["J2"].value == "'=HYPERLINK(1)"
     assert ledger["L2"].value == 200000
+    assert [ledger["B3"].value, ledger["F3"].value] == ["（未安排资金）", "萌水镇大棚"]  # an unfunded project shows
     number = near_line.members.get(relation="户主").id_number
     ids = [row[4] for row in payouts.iter_rows(min_row=2, values_only=True)]
     assert number not in ids
