@@ -257,5 +257,5 @@ class SubsidyForm(StyledForm, forms.Form):
 class MicroRateForm(StyledForm, forms.Form):
     year = _year_field(_("年度"))
     rate = forms.DecimalField(
-        label=_("小额扶贫信贷贴息率"), max_digits=6, decimal_places=4, min_value=0, help_text=_("如 4.35% 填 0.0435")
+        label=_("小额信贷贴息率"), max_digits=6, decimal_places=4, min_value=0, help_text=_("如 4.35% 填 0.0435")
     )

@@ -588,7 +588,9 @@ def dividend_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_project(request.user, pk)
     if request.method == "POST" and "token" in request.POST:
         return _import_confirm(request, project)
-    form = DividendImportForm(request.POST or None, request.FILES or None)
+    form = DividendImportForm(
+        request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year - 1}
+    )
     context: dict[str, Any] = {"project": project, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
