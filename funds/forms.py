@@ -197,6 +197,10 @@ class DividendForm(StyledForm, forms.Form):
             self.add_error("amount", _("分配金额不能超过项目当年收益。"))
         if data.get("paid_on") and data.get("year") and data["paid_on"].year < data["year"]:
             self.add_error("paid_on", _("发放日期不能早于收益年度。"))
+        if data.get("year") and data["year"] > timezone.localdate().year:
+            self.add_error("year", _("收益年度不能晚于今年。"))
+        if data.get("paid_on") and data["paid_on"] > timezone.localdate():
+            self.add_error("paid_on", _("发放日期不能晚于今天：请在实际发放后登记。"))
         return data
 
 

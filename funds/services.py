@@ -133,6 +133,19 @@ def project_update(*, actor: User, project: Project, data: dict[str, Any]) -> Pr
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.voided:
         raise ValidationError("该项目已作废，不能修改。")
+    if data["area"].pk != project.area_id:
+        moved = Project(area=data["area"])
+        outside = [
+            b.household.number
+            for b in project.beneficiaries.filter(voided_at__isnull=True).select_related("household__village")
+            if not _same_town(moved, b.household)
+        ]
+        if outside:
+            raise ValidationError(
+                {
+                    "area": f"已有受益户不在新选的镇（{'、'.join(outside[:5])}{' 等' if len(outside) > 5 else ''}），请先移出这些受益户。"
+                }
+            )
     for f in PROJECT_FIELDS:
         if f in data:
             setattr(project, f, data[f])

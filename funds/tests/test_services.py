@@ -295,3 +295,10 @@ def test_a_project_not_yet_operating_pays_no_dividend(project: Project, near_lin
     services.beneficiary_add(actor=dora, project=project, household=near_line)
     with pytest.raises(ValidationError, match="进入“运营”（验收公示期满）后才有收益可分"):
         confirm(project, dora)
+
+
+def test_a_project_cannot_move_away_from_its_beneficiaries(shared: Project, dora: User, areas: dict[str, Area]) -> None:
+    data = {f: getattr(shared, f) for f in ("name", "kind", "first_year", "last_year", "implementer")}
+    with pytest.raises(ValidationError, match="已有受益户不在新选的镇（SJ-NEAR、SJ-OTHER）"):
+        services.project_update(actor=dora, project=shared, data={**data, "area": areas["萌水镇"]})
+    services.project_update(actor=dora, project=shared, data={**data, "area": areas["商家村"]})  # same town: fine
