@@ -396,6 +396,7 @@ def project_print_view(request: HttpRequest, pk: int) -> HttpResponse:
             "row": project_rows(project_queryset(request.user).filter(pk=project.pk)).get(),
             "allocations": project_allocations(project),
             "beneficiaries": project_beneficiaries(project, request.user),
+            "publicities": project_publicities(project),
             "today": timezone.localdate(),
         },
     )

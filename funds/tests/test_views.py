@@ -389,3 +389,20 @@ def test_a_loans_yearly_subsidy_is_computed_on_the_page(
     assert "2,375.00" in page  # 创业扶贫担保贷款: the interest in full
     again = client.post(url, data)
     assert "该贷款 2025 年的贴息已经登记" in again.content.decode()
+
+
+def test_a_project_that_paid_dividends_cannot_be_voided(client: Client, run: DividendRun, dora: User) -> None:
+    url = reverse("funds:project_void", args=[run.project_id])
+    refused = login(client, dora).post(url, {"reason": "重复登记"})
+    assert "该项目已发放分红，不能作废" in refused.content.decode()
+    services.dividend_undo(actor=dora, run=run, reason="撤销")
+    assert client.post(url, {"reason": "重复登记"}).status_code == 302
+    assert Project.objects.get(pk=run.project_id).void_reason == "重复登记"
+    body = client.get(reverse("funds:projects") + "?status=作废").content.decode()
+    assert "已作废" in body
+
+
+def test_the_printed_project_publicity_names_its_periods(client: Client, shared: Project, alice: User) -> None:
+    body = login(client, alice).get(reverse("funds:project_print", args=[shared.pk])).content.decode()
+    assert "立项公示：2016-03-01 至 2016-03-10，镇政府公示栏" in body
+    assert "验收公示：2016-11-05 至 2016-11-14" in body
