@@ -104,3 +104,9 @@ def confirm(project: Project, actor: User, *, amount: str = "600", year: int = Y
         actor=actor, project=project, year=year, income=Decimal(amount) * 2, amount=Decimal(amount),
         method=extra.pop("method", "平均分配"), paid_on=date(year, 12, 20), pay_method="银行转账", **extra,
     )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: object, tmp_path: object) -> None:
+    """Uploads (payout lists, 公示 photos) go to a temporary folder, never the working tree's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
