@@ -93,7 +93,7 @@ def housing_export(path: Path, *, user: User, as_of: date, full: bool) -> int:
                 "是" if retrofit_overdue(case_facts(case), as_of=as_of) else "否",
             ],
         )
-    rows, _rates, _unsurveyed = water_list(user)
+    rows, _rates, _unsurveyed = water_list(user)  # every surveyed household
     water_heads = _heads([r.household.pk for r in rows])
     sheet = workbook.create_sheet("饮水安全")
     append(sheet, WATER_HEADER, header=True)

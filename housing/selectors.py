@@ -227,9 +227,10 @@ class WaterRow:
     gaps: list[str]
 
 
-def water_list(user: User) -> tuple[list[WaterRow], WaterRates, int]:
-    """The latest survey of every surveyed household in the user's scope, the rates against the 2020 targets
-    (plan ch. 11 二), and how many households in scope have no survey yet. Three queries."""
+def water_list(user: User, *, show: str = "") -> tuple[list[WaterRow], WaterRates, QuerySet[Household]]:
+    """The latest survey of every surveyed household in the user's scope (with `show="problems"`, only those not
+    safe or with a blank indicator), the rates over all of them against the 2020 targets (plan ch. 11 二), and
+    the households in scope with no survey yet (a queryset, counted or listed by the page). Three queries."""
     from .rules import water_safe
 
     households = household_queryset(user).exclude(status="自然减少")
@@ -244,5 +245,11 @@ def water_list(user: User) -> tuple[list[WaterRow], WaterRates, int]:
         facts = water_facts(s)
         rows.append(WaterRow(household=s.household, survey=s, safe=water_safe(facts), gaps=water_shortfalls(facts)))
     rates = water_rates([(r.survey.source, r.survey.guarantee_ok) for r in rows])
-    unsurveyed = households.exclude(Exists(WaterSurvey.objects.valid().filter(household=OuterRef("pk")))).count()
+    if show == "problems":
+        rows = [r for r in rows if r.safe is not True]
+    unsurveyed = (
+        households.exclude(Exists(WaterSurvey.objects.valid().filter(household=OuterRef("pk"))))
+        .select_related("village__parent")
+        .order_by("village__code", "number")
+    )
     return rows, rates, unsurveyed

@@ -319,19 +319,23 @@ def board_view(request: HttpRequest) -> HttpResponse:
 @permission_required("housing.view_watersurvey", raise_exception=True)
 def water_view(request: HttpRequest) -> HttpResponse:
     """The water survey list and the district's rates against the 2020 targets (plan ch. 11 二)."""
-    rows, rates, unsurveyed = water_list(request.user)
-    page = Paginator(rows, WATER_PER_PAGE).get_page(request.GET.get("page"))
+    show = request.GET.get("show", "")
+    show = show if show in ("problems", "unsurveyed") else ""
+    rows, rates, unsurveyed = water_list(request.user, show=show)
+    listed = unsurveyed if show == "unsurveyed" else rows
+    page = Paginator(listed, WATER_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "housing/water.html",
         {
             "page": page,
+            "show": show,
             "rates": rates,
-            "unsurveyed": unsurveyed,
+            "unsurveyed": unsurveyed.count(),
             "central_target": CENTRAL_SUPPLY_TARGET,
             "guarantee_target": GUARANTEE_TARGET,
             "target_year": WATER_TARGET_YEAR,
-            "query": "",
+            "query": f"show={show}" if show else "",
         },
     )
 

@@ -249,14 +249,17 @@ def test_list_pages_have_constant_query_counts(
             survey(actor=zoe, household=h)
 
     add(1)
+    make_household(village=areas["商家村"], actor=alice)  # one not surveyed yet
     client.force_login(zoe)
     counts = {}
-    for name in ("housing:board", "housing:water"):
-        counts[name] = _count(client, reverse(name))
+    urls = [reverse("housing:board"), reverse("housing:water"), reverse("housing:water") + "?show=unsurveyed"]
+    for url in urls:
+        counts[url] = _count(client, url)
     add(4)
-    for name, count in counts.items():
+    make_household(village=areas["商家村"], actor=alice)
+    for url, count in counts.items():
         with django_assert_num_queries(count):
-            assert client.get(reverse(name)).status_code == 200
+            assert client.get(url).status_code == 200
 
 
 def _count(client: Client, url: str) -> int:
@@ -281,6 +284,12 @@ def test_the_water_page_shows_the_rates_against_the_targets(
     assert body.count("未达目标") == 1
     assert body.count("达到目标") == 1
     assert 'data-testid="unsurveyed">1<' in body
+    problems = client.get(reverse("housing:water") + "?show=problems").content.decode()
+    assert "W1" in problems  # 供水保证率 not met
+    assert "W2" not in problems
+    unsurveyed = client.get(reverse("housing:water") + "?show=unsurveyed").content.decode()
+    assert "NONE" in unsurveyed
+    assert "W2" not in unsurveyed
 
 
 def test_the_export_masks_id_numbers_escapes_formulas_and_is_audited(
