@@ -118,6 +118,11 @@ class AdvanceForm(StyledForm, forms.Form):
         if upcoming != "验收合格":
             for name in self.ACCEPTANCE:
                 del self.fields[name]
+        else:
+            self.fields["inspector"].initial = case.inspector
+            self.fields["inspector"].help_text = _(
+                "验收时必填：两项标准都符合、写明验收人，才能验收合格（规划第七章）。"
+            )
         if upcoming not in ("竣工", "验收合格"):
             for name in MONEY_FIELDS:
                 self.fields.pop(name, None)

@@ -71,6 +71,11 @@ COLUMNS = (
     SEISMIC,
     INSPECTOR,
 )
+# The template's example row (the import page's 下载模板).
+TEMPLATE_EXAMPLE = [
+    "3703901002010001", "", "原址翻建", "竣工", "2018-03-01", "2018-04-10", "2018-07-20", "", "", "2018-12-31",
+    35000, 17500, 7000, 5250, 5250, 3000, "", "", "",
+]  # fmt: skip
 # Other names a 住建 ledger uses for the same column.
 ALIASES = {
     "户主证件号码": ID_NUMBER,

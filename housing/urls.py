@@ -10,6 +10,7 @@ urlpatterns = [
     path("retrofits/import/", views.import_view, name="import"),
     path("retrofits/import/confirm/", views.import_confirm_view, name="import_confirm"),
     path("retrofits/import/errors/", views.import_errors_view, name="import_errors"),
+    path("retrofits/import/template/", views.import_template_view, name="import_template"),
     path("retrofits/<int:pk>/", views.case_detail_view, name="case"),
     path("retrofits/<int:pk>/advance/", views.case_advance_view, name="advance"),
     path("retrofits/<int:pk>/edit/", views.case_edit_view, name="case_edit"),

@@ -23,6 +23,7 @@ from accounts.selectors import towns_in_scope
 from common.forms import add_service_error
 from households.ledger.reader import LedgerUnreadableError
 from households.ledger.report import write_error_report
+from households.ledger.xlsx import write_table
 from households.models import Household
 from households.selectors import access_household
 
@@ -38,7 +39,7 @@ from .forms import (
     VoidForm,
     WaterSurveyForm,
 )
-from .imports import retrofit_ledger_check, retrofit_ledger_import
+from .imports import COLUMNS, TEMPLATE_EXAMPLE, retrofit_ledger_check, retrofit_ledger_import
 from .rules import CENTRAL_SUPPLY_TARGET, GUARANTEE_TARGET, STAGES, WATER_TARGET_YEAR, next_stage, retrofit_overdue
 from .selectors import (
     access_assessment,
@@ -189,7 +190,7 @@ def case_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
         refusal = _("该改造任务已作废，不能再推进。")
     return _household_form_page(
         request, case.household, form, title=_("推进改造进度"), submit=_("保存"), multipart=True,
-        case=case, refusal=refusal,
+        case=case, refusal=refusal, current_on=case.stage_date(case.stage),
     )  # fmt: skip
 
 
@@ -438,6 +439,17 @@ def import_confirm_view(request: HttpRequest) -> HttpResponse:
         % {"c": check.count("create"), "u": check.count("update"), "n": check.count("unchanged")},
     )
     return redirect("housing:board")
+
+
+@require_GET
+@permission_required("housing.import_retrofits", raise_exception=True)
+def import_template_view(request: HttpRequest) -> FileResponse:
+    """An empty ledger with the columns the import reads, and one example row to overwrite."""
+    path = Path(tempfile.mkstemp(suffix=".xlsx")[1])
+    write_table(path, title="文昌湖区农村危房改造台账", header=list(COLUMNS), rows=[TEMPLATE_EXAMPLE])
+    response = FileResponse(path.open("rb"), as_attachment=True, filename="危房改造台账模板.xlsx", content_type=XLSX)
+    path.unlink()
+    return response
 
 
 @require_POST

@@ -229,3 +229,11 @@ def test_the_command_checks_imports_and_reports(tmp_path: Path, two: dict, zoe: 
     assert not RetrofitCase.objects.filter(household=two["new"]).exists()
     call_command("import_retrofits", str(good), "--user", "zoe", stdout=out)
     assert RetrofitCase.objects.get(household=two["new"]).created_by == zoe
+
+
+def test_the_template_has_the_columns_the_import_reads(client: Client, zoe: User) -> None:
+    client.force_login(zoe)
+    response = client.get(reverse("housing:import_template"))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[1] == COLUMNS
+    assert rows[2][COLUMNS.index("当前阶段")] == "竣工"

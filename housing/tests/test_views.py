@@ -115,6 +115,7 @@ def test_a_clerk_of_the_other_town_gets_404(client: Client, bob: User, records: 
         ("housing:water", "vera", "audrey"),
         ("housing:export", "dora", "alice"),
         ("housing:import", "zoe", "alice"),
+        ("housing:import_template", "zoe", "dora"),
     ],
 )
 def test_list_pages(
