@@ -80,6 +80,30 @@ def default_deadline(planned_on: date) -> date:
     return max(PLAN_DEADLINE, date(planned_on.year, 12, 31))
 
 
+class YearReview(NamedTuple):
+    """年度绩效评价 of one deadline year (plan ch. 7 二): the cases due that year and how they ended."""
+
+    year: int
+    due: int
+    accepted_on_time: int
+    accepted_late: int
+    not_accepted: int  # overdue once the year is over; still due while it runs
+
+
+def yearly_review(cases: Iterable[RetrofitFact], *, as_of: date) -> list[YearReview]:
+    """The cases grouped by the year of their deadline (2018 for the plan's own cases, then each year's new
+    ones): accepted by the deadline, accepted after it, not accepted by `as_of`. Oldest year first."""
+    years: dict[int, list[int]] = {}
+    for case in cases:
+        row = years.setdefault(case.deadline.year, [0, 0, 0, 0])
+        row[0] += 1
+        if retrofit_accepted(case, as_of=as_of):
+            row[1 if case.accepted_on <= case.deadline else 2] += 1  # type: ignore[operator]
+        else:
+            row[3] += 1
+    return [YearReview(year, *years[year]) for year in sorted(years)]
+
+
 class HouseVerdict(NamedTuple):
     """住房安全有保障 for one household, as housing's records decide it. `safe` None: housing has no record."""
 

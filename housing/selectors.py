@@ -21,10 +21,12 @@ from .rules import (
     RetrofitFact,
     WaterFacts,
     WaterRates,
+    YearReview,
     house_verdict,
     retrofit_overdue,
     water_rates,
     water_shortfalls,
+    yearly_review,
 )
 
 MONEY = ("subsidy_central", "subsidy_province", "subsidy_city", "subsidy_district")
@@ -138,6 +140,7 @@ class Board:
     totals: TownBoard | None
     cases: list[RetrofitCase]  # overdue first, then by deadline
     overdue_ids: frozenset[int]
+    review: list[YearReview]
     stages: tuple[str, ...] = STAGES
 
 
@@ -195,11 +198,14 @@ def retrofit_board(user: User, *, as_of: date, town: Area | None = None, stage: 
             spent=sum((r.spent for r in rows), Decimal(0)),
             self_paid=sum((r.self_paid for r in rows), Decimal(0)),
         )
+    review = yearly_review(
+        (RetrofitFact(*row) for row in cases.values_list("stage", "deadline", "accepted_on").order_by()), as_of=as_of
+    )
     listed = cases.filter(stage=stage) if stage else cases
     listed_cases = list(listed.order_by("deadline", "household__number"))
     overdue_ids = frozenset(c.pk for c in listed_cases if retrofit_overdue(case_facts(c), as_of=as_of))
     listed_cases.sort(key=lambda c: (c.pk not in overdue_ids, c.deadline, c.household.number))
-    return Board(towns=rows, totals=totals, cases=listed_cases, overdue_ids=overdue_ids)
+    return Board(towns=rows, totals=totals, cases=listed_cases, overdue_ids=overdue_ids, review=review)
 
 
 def sum_expression() -> object:

@@ -21,6 +21,7 @@ from housing.rules import (
     water_rates,
     water_safe,
     water_shortfalls,
+    yearly_review,
 )
 
 D = date
@@ -232,3 +233,19 @@ def test_district_rates_against_the_2020_targets(
     rates = water_rates(rows)
     assert (rates.central_rate, rates.guarantee_rate) == (central, guarantee)
     assert (rates.central_met_target, rates.guarantee_met_target) == (central_ok, guarantee_ok)
+
+
+def test_the_yearly_review_by_deadline_year() -> None:
+    cases = [
+        RetrofitFact("入住", D(2018, 12, 31), D(2018, 5, 1)),
+        RetrofitFact("验收合格", D(2018, 12, 31), D(2019, 2, 1)),  # accepted late
+        RetrofitFact("竣工", D(2018, 12, 31), None),
+        RetrofitFact("验收合格", D(2021, 12, 31), D(2021, 9, 1)),
+        RetrofitFact("开工", D(2025, 12, 31), None),
+        RetrofitFact("验收合格", D(2025, 12, 31), D(2026, 1, 5)),  # accepted after the review date: not yet
+    ]
+    assert yearly_review(cases, as_of=D(2025, 12, 31)) == [
+        (2018, 3, 1, 1, 1),
+        (2021, 1, 1, 0, 0),
+        (2025, 2, 0, 0, 2),
+    ]

@@ -320,3 +320,19 @@ def test_the_export_masks_id_numbers_escapes_formulas_and_is_audited(
     assert water[1][1] == "E1"
     assert water[1][9] == "是"
     assert AuditEvent.objects.filter(action="export", actor=zoe).exists()
+
+
+def test_the_registry_list_filters_by_retrofit(client: Client, areas: dict[str, Area], zoe: User, alice: User) -> None:
+    late = make_household(village=areas["商家村"], actor=alice, number="LATE-1")
+    done = make_household(village=areas["商家村"], actor=alice, number="DONE-1")
+    for h in (late, done):
+        assess(actor=zoe, household=h, grade="D")
+    retrofit(actor=zoe, household=late, stage="开工")
+    retrofit(actor=zoe, household=done, stage="入住")
+    client.force_login(alice)
+    overdue = client.get("/households/?retrofit=overdue").content.decode()
+    assert "LATE-1" in overdue
+    assert "DONE-1" not in overdue
+    accepted = client.get("/households/?retrofit=accepted").content.decode()
+    assert "DONE-1" in accepted
+    assert "LATE-1" not in accepted
