@@ -336,3 +336,16 @@ def test_the_registry_list_filters_by_retrofit(client: Client, areas: dict[str, 
     accepted = client.get("/households/?retrofit=accepted").content.decode()
     assert "DONE-1" in accepted
     assert "LATE-1" not in accepted
+
+
+def test_voiding_a_survey_needs_a_reason_and_keeps_it(client: Client, zoe: User, records: dict) -> None:
+    s = records["survey"]
+    client.force_login(zoe)
+    url = reverse("housing:survey_void", args=[s.pk])
+    assert "这个字段是必填项。" in client.post(url, {"reason": ""}).content.decode()
+    assert client.post(url, {"reason": "调查户错了"}).status_code == 302
+    s.refresh_from_db()
+    assert (s.is_void, s.void_reason) == (True, "调查户错了")
+    body = client.get(reverse("households:detail", args=[records["household"].pk])).content.decode()
+    assert "已作废" in body
+    assert "作废饮水安全调查" in body  # the change log
