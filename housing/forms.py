@@ -175,3 +175,13 @@ class ImportForm(StyledForm, forms.Form):
         label=_("住建部门危房改造台账"),
         help_text=_("Excel（.xlsx、.xls）或 CSV，每户一行，按户编号或户主证件号码对应。"),
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.LEDGER_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件太大（%(mb).1f MB），上限 %(max)s MB：请把台账拆成几个文件上传。")
+                % {"mb": upload.size / 1024 / 1024, "max": limit // (1024 * 1024)}
+            )
+        return upload

@@ -398,6 +398,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
             path.unlink()
             form.add_error("file", str(exc))
         else:
+            previous = _stored(request, next(iter(request.session.get(IMPORT_SESSION_KEY, {})), ""))
+            if previous is not None:
+                previous.unlink(missing_ok=True)  # an earlier preview of this session, never confirmed
             request.session[IMPORT_SESSION_KEY] = {token: path.name}
             context.update(
                 check=check, token=token, errors=check.errors[:ERRORS_SHOWN], name=upload.name,

@@ -237,3 +237,13 @@ def test_the_template_has_the_columns_the_import_reads(client: Client, zoe: User
     rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert rows[1] == COLUMNS
     assert rows[2][COLUMNS.index("当前阶段")] == "竣工"
+
+
+def test_a_new_upload_replaces_the_unconfirmed_one(client: Client, two: dict, zoe: User, settings: object) -> None:
+    client.force_login(zoe)
+    for _ in range(2):
+        client.post(reverse("housing:import"), {"file": SimpleUploadedFile("台账.xlsx", ledger([accepted_row()]))})
+    assert len(list((Path(settings.MEDIA_ROOT) / "housing_imports").iterdir())) == 1
+    settings.LEDGER_UPLOAD_MAX_BYTES = 100
+    response = client.post(reverse("housing:import"), {"file": SimpleUploadedFile("台账.xlsx", ledger([]))})
+    assert "文件太大" in response.content.decode()
