@@ -40,7 +40,15 @@ from .forms import (
     WaterSurveyForm,
 )
 from .imports import COLUMNS, TEMPLATE_EXAMPLE, retrofit_ledger_check, retrofit_ledger_import
-from .rules import CENTRAL_SUPPLY_TARGET, GUARANTEE_TARGET, STAGES, WATER_TARGET_YEAR, next_stage, retrofit_overdue
+from .rules import (
+    CENTRAL_SUPPLY_TARGET,
+    GUARANTEE_TARGET,
+    STAGES,
+    WATER_TARGET_YEAR,
+    is_dilapidated,
+    next_stage,
+    retrofit_overdue,
+)
 from .selectors import (
     access_assessment,
     access_case,
@@ -63,12 +71,15 @@ def household_panel(request: HttpRequest, household: Household) -> tuple[str, di
     user = request.user
     if not user.has_perm("housing.view_safetyassessment"):
         return None
+    housing = household_housing(household, as_of=timezone.localdate())
+    # Offered only where a retrofit may be opened: a C/D grade in force and no case yet (rules.retrofit_refusal).
+    grade = housing.verdict.grade or household.house_grade
     return (
         "housing/_household_panel.html",
         {
-            "h": household_housing(household, as_of=timezone.localdate()),
+            "h": housing,
             "can_assess": user.has_perm("housing.add_safetyassessment"),
-            "can_open": user.has_perm("housing.add_retrofitcase"),
+            "can_open": user.has_perm("housing.add_retrofitcase") and is_dilapidated(grade) and housing.case is None,
             "can_survey": user.has_perm("housing.add_watersurvey"),
             "can_void_assessment": user.has_perm("housing.change_safetyassessment"),
             "can_void_survey": user.has_perm("housing.change_watersurvey"),

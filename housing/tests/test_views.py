@@ -210,10 +210,12 @@ def test_the_advance_form_refuses_a_skipped_step_on_the_page(client: Client, zoe
 
 
 def test_a_housing_officer_opens_a_case_from_the_panel(client: Client, zoe: User, household: Household) -> None:
-    assess(actor=zoe, household=household, grade="D")
     client.force_login(zoe)
-    body = client.get(reverse("households:detail", args=[household.pk])).content.decode()
-    assert reverse("housing:retrofit_create", args=[household.pk]) in body
+    create = reverse("housing:retrofit_create", args=[household.pk])
+    assess(actor=zoe, household=household, grade="B")
+    assert create not in client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assess(actor=zoe, household=household, grade="D", on=date(2017, 5, 1))
+    assert create in client.get(reverse("households:detail", args=[household.pk])).content.decode()
     response = client.post(
         reverse("housing:retrofit_create", args=[household.pk]),
         {"kind": "原址翻建", "willing": "on", "planned_on": "2018-01-05", "planned_subsidy": "35000"},
