@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import Household
+
+MONEY_VALIDATORS = [MinValueValidator(0, message=_("金额不能为负数。"))]
 
 
 class Grade(models.TextChoices):
@@ -137,12 +140,24 @@ class RetrofitCase(Voidable):
     deadline = models.DateField(
         _("验收期限"), help_text=_("规划要求 2018 年底前全部验收；之后新增的任务按年度考核，年底前验收。")
     )
-    planned_subsidy = models.DecimalField(_("计划补助（元）"), max_digits=12, decimal_places=2, default=0)
-    subsidy_central = models.DecimalField(_("中央补助（元）"), max_digits=12, decimal_places=2, default=0)
-    subsidy_province = models.DecimalField(_("省级补助（元）"), max_digits=12, decimal_places=2, default=0)
-    subsidy_city = models.DecimalField(_("市级补助（元）"), max_digits=12, decimal_places=2, default=0)
-    subsidy_district = models.DecimalField(_("区级补助（元）"), max_digits=12, decimal_places=2, default=0)
-    self_paid = models.DecimalField(_("农户自筹（元）"), max_digits=12, decimal_places=2, default=0)
+    planned_subsidy = models.DecimalField(
+        _("计划补助（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
+    subsidy_central = models.DecimalField(
+        _("中央补助（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
+    subsidy_province = models.DecimalField(
+        _("省级补助（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
+    subsidy_city = models.DecimalField(
+        _("市级补助（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
+    subsidy_district = models.DecimalField(
+        _("区级补助（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
+    self_paid = models.DecimalField(
+        _("农户自筹（元）"), max_digits=12, decimal_places=2, default=0, validators=MONEY_VALIDATORS
+    )
     meets_building_standard = models.BooleanField(_("符合农村危房改造建设标准"), default=False)
     meets_seismic_standard = models.BooleanField(_("符合抗震设防要求"), default=False)
     inspector = models.CharField(_("验收人"), max_length=60, blank=True)
@@ -164,7 +179,11 @@ class RetrofitCase(Voidable):
                 violation_error_message=_("该户已有危房改造任务，请在原任务上推进，或先作废原任务。"),
             ),
             *(
-                models.CheckConstraint(name=f"retrofit_{name}_not_negative", condition=Q(**{f"{name}__gte": 0}))
+                models.CheckConstraint(
+                    name=f"retrofit_{name}_not_negative",
+                    condition=Q(**{f"{name}__gte": 0}),
+                    violation_error_message=_("金额不能为负数。"),
+                )
                 for name in (
                     "planned_subsidy",
                     "subsidy_central",

@@ -351,3 +351,21 @@ def test_voiding_a_survey_needs_a_reason_and_keeps_it(client: Client, zoe: User,
     body = client.get(reverse("households:detail", args=[records["household"].pk])).content.decode()
     assert "已作废" in body
     assert "作废饮水安全调查" in body  # the change log
+
+
+def test_correcting_a_case_and_adding_a_photo(client: Client, zoe: User, records: dict) -> None:
+    case = records["case"]
+    client.force_login(zoe)
+    url = reverse("housing:case_edit", args=[case.pk])
+    data = {"kind": "修缮加固", "deadline": "2018-12-31", "planned_subsidy": "30000", "subsidy_central": "-1"}
+    data |= {"subsidy_province": "0", "subsidy_city": "0", "subsidy_district": "0", "self_paid": "0", "reason": "合同"}
+    assert "金额不能为负数。" in client.post(url, data).content.decode()
+    assert client.post(url, {**data, "subsidy_central": "15000"}).status_code == 302
+    case.refresh_from_db()
+    assert (case.kind, case.subsidy_central) == ("修缮加固", 15000)
+    photo_url = reverse("housing:case_photo", args=[case.pk])
+    pdf = SimpleUploadedFile("after.png", b"%PDF-1.4 not an image", content_type="image/png")
+    assert client.post(photo_url, {"kind": "改造后", "image": pdf}).status_code == 200
+    png = SimpleUploadedFile("after.png", image_bytes(), content_type="image/png")
+    assert client.post(photo_url, {"kind": "改造后", "image": png}).status_code == 302
+    assert case.photos.filter(kind="改造后").count() == 1
