@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.audit import get_in_scope_or_404
 from accounts.models import Area, User
@@ -25,11 +25,10 @@ from .rules import (
     house_verdict,
     retrofit_overdue,
     water_rates,
+    water_safe,
     water_shortfalls,
     yearly_review,
 )
-
-MONEY = ("subsidy_central", "subsidy_province", "subsidy_city", "subsidy_district")
 
 
 def assessment_queryset(user: User) -> QuerySet[SafetyAssessment]:
@@ -163,7 +162,7 @@ def retrofit_board(user: User, *, as_of: date, town: Area | None = None, stage: 
             total=Count("pk"),
             overdue=Count("pk", filter=~accepted & Q(deadline__lt=as_of)),
             planned=Sum("planned_subsidy"),
-            spent=Sum(sum_expression()),
+            spent=Sum(F("subsidy_central") + F("subsidy_province") + F("subsidy_city") + F("subsidy_district")),
             self_paid=Sum("self_paid"),
             **{f"s{i}": Count("pk", filter=Q(stage=s)) for i, s in enumerate(STAGES)},
         )
@@ -208,12 +207,6 @@ def retrofit_board(user: User, *, as_of: date, town: Area | None = None, stage: 
     return Board(towns=rows, totals=totals, cases=listed_cases, overdue_ids=overdue_ids, review=review)
 
 
-def sum_expression() -> object:
-    from django.db.models import F
-
-    return F("subsidy_central") + F("subsidy_province") + F("subsidy_city") + F("subsidy_district")
-
-
 # ---- The water survey list ---------------------------------------------------------------------------------
 
 
@@ -237,8 +230,6 @@ def water_list(user: User, *, show: str = "") -> tuple[list[WaterRow], WaterRate
     """The latest survey of every surveyed household in the user's scope (with `show="problems"`, only those not
     safe or with a blank indicator), the rates over all of them against the 2020 targets (plan ch. 11 二), and
     the households in scope with no survey yet (a queryset, counted or listed by the page). Three queries."""
-    from .rules import water_safe
-
     households = household_queryset(user).exclude(status="自然减少")
     ids = dict(latest_surveys(households).values_list("survey_id", "pk"))
     surveys = (
