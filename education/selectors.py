@@ -157,6 +157,10 @@ class HouseholdEducation:
     policy: Policy
 
     @property
+    def label(self) -> str:
+        return rules.school_year_label(self.school_year)
+
+    @property
     def gap_count(self) -> int:
         return sum(len(s.gaps) + (s.compulsory is not None) for s in self.students)
 

@@ -65,11 +65,12 @@ def household_panel(request: HttpRequest, household: Household) -> tuple[str, di
     if not user.has_perm("education.view_enrolment"):
         return None
     year = current_school_year()
+    today = timezone.localdate()
     return (
         "education/_household_panel.html",
         {
-            "e": household_education(household, school_year=year, today=timezone.localdate()),
-            "year_label": rules.school_year_label(year),
+            # The current school year, and the one before (its benefits are often recorded late).
+            "years": [household_education(household, school_year=y, today=today) for y in (year, year - 1)],
             "can_enrol": user.has_perm("education.add_enrolment") and household.status != "自然减少",
             "can_change": user.has_perm("education.change_enrolment"),
             "can_benefit": user.has_perm("education.add_benefit"),

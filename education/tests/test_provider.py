@@ -43,7 +43,9 @@ def test_a_dropped_out_12_year_old_turns_the_verdict_through_the_recompute_and_b
     assert verdict(family).meets_standard
 
 
-def test_the_enrolment_wins_over_the_registrys_own_field_and_says_so(family: Household, child: Person, jim: User) -> None:
+def test_the_enrolment_wins_over_the_registrys_own_field_and_says_so(
+    family: Household, child: Person, jim: User
+) -> None:
     Person.objects.filter(pk=child.pk).update(school_status="辍学")  # hand-typed, out of date
     assert not household_assessment(family, year=YEAR).assessment.meets_standard
     enrol(actor=jim, person=child, year=SCHOOL_YEAR)
