@@ -30,7 +30,8 @@ FEES = {"伙食费": "600", "住宿费": "400", "保教费": "1200", "学杂费"
 MISSING_SHARE = 0.15  # items left unrecorded, so the demo shows gaps
 
 
-def _stage(age: int, rng: random.Random) -> str | None:
+def _stage(age: int, pk: int) -> str | None:
+    # by the person, so a student stays on one track from year to year
     if 3 <= age <= 5:
         return rules.PRESCHOOL
     if 6 <= age <= 11:
@@ -38,9 +39,9 @@ def _stage(age: int, rng: random.Random) -> str | None:
     if 12 <= age <= 14:
         return rules.JUNIOR
     if 15 <= age <= 17:
-        return rng.choice((rules.SENIOR, rules.SENIOR, rules.SECONDARY_VOCATIONAL))
+        return (rules.SENIOR, rules.SENIOR, rules.SECONDARY_VOCATIONAL)[pk % 3]
     if 18 <= age <= 21:
-        return rng.choice((rules.HIGHER_VOCATIONAL, rules.UNIVERSITY))
+        return (rules.HIGHER_VOCATIONAL, rules.UNIVERSITY)[pk % 2]
     return None
 
 
@@ -52,56 +53,59 @@ def seed_education_demo(actor: User) -> str:
     start = rules.school_year_start(year)
     children = (
         Person.objects.active()
-        .filter(birth_date__gt=start - timedelta(days=365 * 22), birth_date__lte=start - timedelta(days=365 * 3))
+        .filter(birth_date__gt=start - timedelta(days=365 * 23), birth_date__lte=start - timedelta(days=365 * 3))
         .exclude(household__enrolments__isnull=False)
         .select_related("household")
         .order_by("pk")
     )
     enrolled = benefits = files = 0
     for child in children:
-        stage = _stage(age_on(child.birth_date, start), rng)
-        if stage is None:
-            continue
         town_index = 0 if "商家" in child.household.village.parent.name else 1
-        schools = SCHOOLS[stage]
-        school = (
-            schools[min(town_index, len(schools) - 1)]
-            if stage in (rules.PRESCHOOL, rules.PRIMARY)
-            else rng.choice(schools)
-        )
-        try:
-            enrolment = enrolment_record(
-                actor=actor,
-                person=child,
-                data={
-                    "school_year": year,
-                    "stage": stage,
-                    "school": school,
-                    "grade": "",
-                    "status": "在校",
-                    "started_on": start,
-                },
-            )
-        except ValidationError:
-            continue
-        enrolled += 1
-        paid_on = min(start + timedelta(days=20), today)
-        for item in rules.items_of(stage):
-            if rng.random() < MISSING_SHARE:
+        # Last school year (every item recorded: it decides last year's verdict) and this one (some items not
+        # yet recorded, so the lists show 应补即补 gaps).
+        for school_year, missing in ((year - 1, 0.0), (year, MISSING_SHARE)):
+            first_day = rules.school_year_start(school_year)
+            stage = _stage(age_on(child.birth_date, first_day), child.pk)
+            if stage is None:
                 continue
-            amount = rules.VOCATIONAL_SUBSIDY if item == rules.SUBSIDY_ITEM else Decimal(FEES.get(item, "100"))
-            benefit_record(
-                actor=actor,
-                enrolment=enrolment,
-                data={
-                    "item": item,
-                    "amount": amount,
-                    "way": "发放" if item == rules.SUBSIDY_ITEM else "免除",
-                    "on": paid_on,
-                    "given_by": "区教育局" if item == rules.SUBSIDY_ITEM else school,
-                },
+            schools = SCHOOLS[stage]
+            school = (
+                schools[min(town_index, len(schools) - 1)]
+                if stage in (rules.PRESCHOOL, rules.PRIMARY)
+                else schools[child.pk % len(schools)]
             )
-            benefits += 1
+            try:
+                enrolment = enrolment_record(
+                    actor=actor,
+                    person=child,
+                    data={
+                        "school_year": school_year,
+                        "stage": stage,
+                        "school": school,
+                        "status": "在校",
+                        "started_on": first_day,
+                    },
+                )
+            except ValidationError:
+                continue
+            enrolled += 1
+            paid_on = min(first_day + timedelta(days=20), today)
+            for item in rules.items_of(stage):
+                if rng.random() < missing:
+                    continue
+                amount = rules.VOCATIONAL_SUBSIDY if item == rules.SUBSIDY_ITEM else Decimal(FEES.get(item, "100"))
+                benefit_record(
+                    actor=actor,
+                    enrolment=enrolment,
+                    data={
+                        "item": item,
+                        "amount": amount,
+                        "way": "发放" if item == rules.SUBSIDY_ITEM else "免除",
+                        "on": paid_on,
+                        "given_by": "区教育局" if item == rules.SUBSIDY_ITEM else school,
+                    },
+                )
+                benefits += 1
         if (
             stage in (rules.PRIMARY, rules.JUNIOR)
             and files < 4

@@ -188,7 +188,9 @@ class StudentFilterForm(StyledForm, forms.Form):
 
     year = forms.TypedChoiceField(label=_("学年"), coerce=int, required=False)
     town = forms.ModelChoiceField(label=_("镇"), queryset=None, required=False, empty_label=_("全部"))
-    school = forms.CharField(label=_("学校"), required=False, max_length=100)
+    school = forms.CharField(
+        label=_("学校"), required=False, max_length=100, widget=forms.TextInput(attrs={"list": "schools"})
+    )
     stage = forms.ChoiceField(label=_("学段"), required=False, choices=[("", _("全部")), *Stage.choices])
     gaps = forms.BooleanField(label=_("只看未落实"), required=False)
 

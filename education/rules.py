@@ -282,7 +282,7 @@ def compulsory_gap(member: MemberFacts, enrolment: EnrolmentFacts | None, *, on:
     if enrolment is None:
         if member.taught_at_home and member.disability_grade in ("一级", "二级"):
             return None
-        return StudentGap("义务教育", f"{member.name}，{age} 岁，本学年未登记学籍")
+        return StudentGap("义务教育", f"{member.name}，{age} 岁，未登记学籍")
     if enrolment.taught_at_home:
         return None
     if enrolment.status == DROPPED_OUT:

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "education"
 urlpatterns = [
-    path("", views.student_list_view, name="students"),
+    path("students/", views.student_list_view, name="students"),
     path("export/", views.student_export_view, name="export"),
     path("import/", views.import_view, name="import"),
     path("import/confirm/", views.import_confirm_view, name="import_confirm"),

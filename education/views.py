@@ -333,7 +333,10 @@ def left_behind_list_view(request: HttpRequest) -> HttpResponse:
 
 def _student_list(request: HttpRequest) -> tuple[StudentFilterForm, Any, int]:
     towns = towns_in_scope(request.user)
-    form = StudentFilterForm(request.GET or None, towns=towns)
+    params = request.GET.copy()
+    if not params.get("year"):
+        params["year"] = str(current_school_year())
+    form = StudentFilterForm(params, towns=towns)
     data = form.cleaned_data if form.is_valid() else {}
     year = data.get("year") or current_school_year()
     filters = StudentFilter(

@@ -202,7 +202,7 @@ TWELVE = MemberFacts(name="小明", birth_date=date(2013, 5, 1))
     [
         (TWELVE, enrolled("初中"), None),
         (TWELVE, enrolled("初中", status="辍学"), "小明，12 岁，辍学"),
-        (TWELVE, None, "小明，12 岁，本学年未登记学籍"),
+        (TWELVE, None, "小明，12 岁，未登记学籍"),
         (TWELVE, enrolled("小学", status="毕业"), "小明，12 岁，小学毕业后未升学"),
         (TWELVE._replace(taught_at_home=True, disability_grade="一级"), None, None),
         (MemberFacts(name="大明", birth_date=date(2009, 5, 1)), None, None),  # 16: beyond compulsory age
