@@ -349,3 +349,23 @@ def test_the_household_page_shows_the_panel_and_the_change_log(
     assert "登记资助：李小明 作业费 100.00 元（免除）" in body
     assert "联系卡" in body
     assert reverse("education:enrol", args=[objects["household"]["own"]]) not in body  # a clerk reads
+
+
+def test_the_registry_list_filters_by_the_education_records(
+    client: Client, family: Household, child: Person, other_town: Household, jim: User, dora: User
+) -> None:
+    from django.utils import timezone
+
+    from education.rules import school_year_of
+
+    year = school_year_of(timezone.localdate())
+    enrol(actor=jim, person=child, year=year, status="辍学")
+    enrol(actor=jim, person=other_town.members.get(name="赵小"), year=year, stage="小学")
+    client.force_login(dora)
+    mine, theirs = f'href="/households/{family.pk}/"', f'href="/households/{other_town.pk}/"'
+    body = client.get("/households/", {"education": "dropout"}).content.decode()
+    assert mine in body
+    assert theirs not in body
+    body = client.get("/households/", {"education": "student"}).content.decode()
+    assert mine in body
+    assert theirs in body
