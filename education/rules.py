@@ -319,3 +319,89 @@ def left_behind(*, birth_date: date, on: date, father: str, mother: str) -> Left
     if AWAY in (father, mother):
         return LeftBehind(False, "父母一方外出务工，另一方在家照料，不属于留守儿童")
     return LeftBehind(False, "父母均未外出务工，不属于留守儿童")
+
+
+# ---- 三留守 摸排 (plan ch. 8 §3 一) ------------------------------------------------------------------------------
+
+# Working outside the county: away from home for the 摸排 (县内务工 comes home).
+WORKING_AWAY = frozenset({"省内县外务工", "省外务工"})
+ELDERLY_AGE = 60
+WORKING_AGE = (16, 59)
+
+
+class SurveyMember(NamedTuple):
+    """A member of a household as the 摸排 reads the registry (households.Person fields)."""
+
+    pk: int
+    name: str
+    sex: str
+    birth_date: date
+    relation: str
+    work_status: str
+
+
+class SurveyFinding(NamedTuple):
+    kind: str  # 留守儿童, 留守老人, 留守妇女
+    pk: int
+    name: str
+    age: int
+    why: str
+
+
+# Couples the registry's relations make visible: (husband's relations, wife's relations) within one household.
+_COUPLES = ((("户主",), ("配偶",)), (("配偶",), ("户主",)), (("之子",), ("之儿媳",)), (("之女婿",), ("之女",)))
+# A child's parents by the child's relation to the head.
+_PARENTS = {
+    "之子": ("户主", "配偶"),
+    "之女": ("户主", "配偶"),
+    "之孙子": ("之子", "之儿媳"),
+    "之孙女": ("之子", "之儿媳"),
+    "之外孙子": ("之女", "之女婿"),
+    "之外孙女": ("之女", "之女婿"),
+}
+
+
+def _single(
+    members: tuple[SurveyMember, ...], relations: tuple[str, ...], sex: str | None = None
+) -> SurveyMember | None:
+    found = [m for m in members if m.relation in relations and (sex is None or m.sex == sex)]
+    return found[0] if len(found) == 1 else None  # two sons: the registry cannot tell whose wife is whose
+
+
+def three_left_behind(members: tuple[SurveyMember, ...], *, on: date) -> list[SurveyFinding]:
+    """三留守 摸排 — plan ch. 8 §3 一 "开展'三留守'人员全面摸排工作": from the registry's 务工状况, the people a
+    town should check, one household at a time (the members in the household on `on`):
+    - 留守儿童: under 16, both parents (as the relations show them) work outside the county;
+    - 留守老人: 60 or older, every member of working age (16–59) works outside the county (there is one);
+    - 留守妇女: a wife of working age not working away whose husband works outside the county.
+    Candidates only: the registry says where people work, not who cares for whom — the town verifies, and a
+    child confirmed is given a file (rules.left_behind decides it with the parents' actual situation)."""
+    findings = []
+    by_relation: dict[str, SurveyMember] = {}
+    for relation in {m.relation for m in members}:
+        single = _single(members, (relation,))
+        if single is not None:
+            by_relation[relation] = single
+    working_age = [m for m in members if WORKING_AGE[0] <= age_on(m.birth_date, on) <= WORKING_AGE[1]]
+    all_away = bool(working_age) and all(m.work_status in WORKING_AWAY for m in working_age)
+    for m in members:
+        age = age_on(m.birth_date, on)
+        if age < LEFT_BEHIND_AGE and m.relation in _PARENTS:
+            parents = [by_relation.get(r) for r in _PARENTS[m.relation]]
+            if all(p is not None and p.work_status in WORKING_AWAY for p in parents):
+                findings.append(SurveyFinding("留守儿童", m.pk, m.name, age, "父母均在县外务工"))
+        elif age >= ELDERLY_AGE and all_away:
+            findings.append(SurveyFinding("留守老人", m.pk, m.name, age, "家中劳动年龄成员均在县外务工"))
+    for husband_relations, wife_relations in _COUPLES:
+        husband = _single(members, husband_relations, "男")
+        wife = _single(members, wife_relations, "女")
+        if husband is None or wife is None:
+            continue
+        age = age_on(wife.birth_date, on)
+        if (
+            WORKING_AGE[0] <= age <= WORKING_AGE[1]
+            and husband.work_status in WORKING_AWAY
+            and wife.work_status not in WORKING_AWAY
+        ):
+            findings.append(SurveyFinding("留守妇女", wife.pk, wife.name, age, f"丈夫{husband.name}在县外务工"))
+    return findings

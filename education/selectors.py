@@ -335,3 +335,36 @@ def household_changes(household: Household) -> list[ChangeEntry]:
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    finding: rules.SurveyFinding
+    household: Household
+    file_id: int | None  # the child's open 留守儿童 file, if any
+
+
+def three_left_behind_survey(user: User, *, today: date, town: Area | None = None) -> dict[str, list[SurveyRow]]:
+    """三留守 摸排 lists for the user's scope (plan ch. 8 §3 一): 留守儿童, 留守老人, 留守妇女 candidates from the
+    registry's 务工状况 (rules.three_left_behind), in two queries whatever the number of households."""
+    households = household_queryset(user)
+    if town is not None:
+        households = households.filter(village__parent=town)
+    people = (
+        Person.objects.active()
+        .filter(household__in=households, birth_date__lte=today)
+        .select_related("household__village__parent")
+        .order_by("household__village__code", "household__number", "pk")
+    )
+    by_household: dict[int, list[Person]] = defaultdict(list)
+    for p in people:
+        by_household[p.household_id].append(p)
+    files = dict(
+        LeftBehindChild.objects.filter(household__in=households, closed_on__isnull=True).values_list("child_id", "pk")
+    )
+    found: dict[str, list[SurveyRow]] = {"留守儿童": [], "留守老人": [], "留守妇女": []}
+    for members in by_household.values():
+        facts = tuple(rules.SurveyMember(p.pk, p.name, p.sex, p.birth_date, p.relation, p.work_status) for p in members)
+        for finding in rules.three_left_behind(facts, on=today):
+            found[finding.kind].append(SurveyRow(finding, members[0].household, files.get(finding.pk)))
+    return found

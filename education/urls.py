@@ -17,6 +17,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/benefit/", views.benefit_create_view, name="benefit_create"),
     path("benefits/<int:pk>/void/", views.benefit_void_view, name="benefit_void"),
     path("left-behind/", views.left_behind_list_view, name="left_behind"),
+    path("left-behind/survey/", views.survey_view, name="survey"),
     path("left-behind/<int:pk>/card/", views.left_behind_card_view, name="card"),
     path("left-behind/<int:pk>/edit/", views.left_behind_edit_view, name="left_behind_edit"),
     path("left-behind/<int:pk>/close/", views.left_behind_close_view, name="left_behind_close"),

@@ -51,6 +51,7 @@ from .selectors import (
     policy,
     school_year_list,
     schools_in_scope,
+    three_left_behind_survey,
 )
 
 ROWS_PER_PAGE = 50
@@ -327,6 +328,24 @@ def left_behind_list_view(request: HttpRequest) -> HttpResponse:
             ],
             "include_closed": include_closed,
             "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@permission_required("education.view_leftbehindchild", raise_exception=True)
+def survey_view(request: HttpRequest) -> HttpResponse:
+    """三留守 摸排 (plan ch. 8 §3 一): candidates from the registry's 务工状况, for the towns to verify."""
+    towns = towns_in_scope(request.user)
+    town = towns.filter(pk=request.GET.get("town")).first() if request.GET.get("town", "").isdigit() else None
+    return render(
+        request,
+        "education/survey.html",
+        {
+            "found": three_left_behind_survey(request.user, today=timezone.localdate(), town=town),
+            "towns": towns,
+            "town": town,
+            "can_file": request.user.has_perm("education.add_leftbehindchild"),
         },
     )
 

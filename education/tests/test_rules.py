@@ -246,3 +246,59 @@ def test_the_reason_is_given_in_words() -> None:
     assert r.left_behind(birth_date=date(2015, 1, 1), on=ON, father="在家", mother="外出务工").why == (
         "父母一方外出务工，另一方在家照料，不属于留守儿童"
     )
+
+
+# ---- 三留守 摸排 ----------------------------------------------------------------------------------------------------
+
+
+def person(pk: int, relation: str, birth: date, *, sex: str = "男", work: str = "") -> r.SurveyMember:
+    return r.SurveyMember(pk, f"成员{pk}", sex, birth, relation, work)
+
+
+AWAY, HOME = "省外务工", "县内务工"
+GRANDPA = person(1, "户主", date(1955, 1, 1))
+GRANDMA = person(2, "配偶", date(1957, 1, 1), sex="女")
+
+
+@pytest.mark.parametrize(
+    ("members", "expected"),
+    [
+        # both parents of a grandchild away: the child, and the grandparents, are left behind
+        (
+            (GRANDPA, GRANDMA, person(3, "之子", date(1985, 1, 1), work=AWAY),
+             person(4, "之儿媳", date(1987, 1, 1), sex="女", work="省内县外务工"), person(5, "之孙子", date(2015, 1, 1))),
+            {("留守儿童", 5), ("留守老人", 1), ("留守老人", 2)},
+        ),
+        # the daughter-in-law works in the county: no 留守 child, no 留守 elderly; she is a 留守 wife
+        (
+            (GRANDPA, GRANDMA, person(3, "之子", date(1985, 1, 1), work=AWAY),
+             person(4, "之儿媳", date(1987, 1, 1), sex="女", work=HOME), person(5, "之孙子", date(2015, 1, 1))),
+            {("留守妇女", 4)},
+        ),
+        # a 16-year-old is no longer a child
+        (
+            (person(1, "户主", date(1980, 1, 1), work=AWAY), person(2, "配偶", date(1982, 1, 1), sex="女", work=AWAY),
+             person(3, "之女", date(2009, 12, 31), sex="女")),
+            set(),
+        ),
+        (
+            (person(1, "户主", date(1980, 1, 1), work=AWAY), person(2, "配偶", date(1982, 1, 1), sex="女", work=AWAY),
+             person(3, "之女", date(2010, 1, 1), sex="女")),
+            {("留守儿童", 3)},
+        ),
+        # an elderly couple alone (no working-age member): not 留守 by the registry's facts
+        ((GRANDPA, GRANDMA), set()),
+        # a wife of 60 is beyond working age
+        ((person(1, "户主", date(1960, 1, 1), work=AWAY), person(2, "配偶", date(1965, 1, 1), sex="女")), set()),
+        ((person(1, "户主", date(1970, 1, 1), work=AWAY), person(2, "配偶", date(1972, 1, 1), sex="女")), {("留守妇女", 2)}),
+        # two sons: whose child is whose cannot be told, nobody is guessed
+        (
+            (GRANDPA, person(3, "之子", date(1985, 1, 1), work=AWAY), person(6, "之子", date(1988, 1, 1), work=AWAY),
+             person(4, "之儿媳", date(1987, 1, 1), sex="女", work=AWAY), person(5, "之孙子", date(2015, 1, 1))),
+            {("留守老人", 1)},
+        ),
+    ],
+)  # fmt: skip
+def test_three_left_behind_survey(members: tuple, expected: set) -> None:
+    found = r.three_left_behind(members, on=ON)
+    assert {(f.kind, f.pk) for f in found} == expected

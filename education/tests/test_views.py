@@ -369,3 +369,29 @@ def test_the_registry_list_filters_by_the_education_records(
     body = client.get("/households/", {"education": "student"}).content.decode()
     assert mine in body
     assert theirs in body
+
+
+def test_the_three_left_behind_survey(
+    client: Client, areas: dict, dora: User, alice: User, bob: User, audrey: User, django_assert_num_queries: Callable
+) -> None:
+    make_household(
+        village=areas["商家村"], actor=dora, number="S1",
+        members=[member("钱父", work_status="省外务工"), member("钱母", Relation.SPOUSE, male=False, work_status="省外务工"),
+                 member("钱娃", Relation.SON, birth=date(2016, 6, 1))],
+    )  # fmt: skip
+    url = reverse("education:survey")
+    client.force_login(alice)
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    _families(4, village=areas["商家村"], actor=dora)
+    with django_assert_num_queries(12):  # constant in the number of households
+        client.get(url)
+    rows = response.context["found"]["留守儿童"]
+    assert [r.finding.name for r in rows] == ["钱娃"]
+    assert rows[0].file_id is None
+    assert "未建档" in response.content.decode()
+    assert client.post(url).status_code == 405
+    client.force_login(bob)
+    assert client.get(url).context["found"]["留守儿童"] == []
+    client.force_login(audrey)
+    assert client.get(url).status_code == 403
