@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from households.admin import NoDeleteMixin
 from households.selectors import household_queryset
 
-from .models import Benefit, Enrolment, LeftBehindChild, PolicySetting
+from .models import Benefit, Enrolment, LeftBehindChild, LoanInterest, PolicySetting, StudentLoan
 
 
 class _ScopedByHousehold(NoDeleteMixin, SimpleHistoryAdmin):
@@ -60,3 +60,19 @@ class LeftBehindChildAdmin(_ScopedByHousehold):
 @admin.register(PolicySetting)
 class PolicySettingAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     list_display = ["exited_keep_policy", "policy_until"]
+
+
+@admin.register(StudentLoan)
+class StudentLoanAdmin(_ScopedByHousehold):
+    list_display = ["person", "bank", "contract_no", "amount", "signed_on", "voided_at"]
+    search_fields = ["person__name", "contract_no"]
+    readonly_fields = ["recorded_by", "voided_by", "voided_at"]
+
+
+@admin.register(LoanInterest)
+class LoanInterestAdmin(_ScopedByHousehold):
+    raw_id_fields = ["loan"]
+    household_path = "loan__household"
+    list_display = ["loan", "school_year", "amount", "paid_on", "given_by", "voided_at"]
+    list_filter = ["school_year"]
+    readonly_fields = ["recorded_by", "voided_by", "voided_at"]

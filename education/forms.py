@@ -11,7 +11,7 @@ from households.models import Household, Person
 from households.phone import PhoneError, parse_phone
 
 from . import rules
-from .models import Benefit, BenefitWay, Enrolment, EnrolmentStatus, LeftBehindChild, Stage
+from .models import Benefit, BenefitWay, Enrolment, LeftBehindChild, LoanInterest, Stage, StudentLoan
 from .services import LEFT_BEHIND_FIELDS
 
 
@@ -210,4 +210,39 @@ class ImportForm(StyledForm, forms.Form):
         self.fields["school_year"].initial = rules.school_year_of(timezone.localdate())
 
 
-__all__ = ["EnrolmentStatus"]
+class LoanForm(StyledForm, forms.ModelForm):
+    """A student's 助学贷款."""
+
+    person = forms.ModelChoiceField(label=_("学生"), queryset=Person.objects.none())
+
+    class Meta:
+        model = StudentLoan
+        fields = ("person", "bank", "contract_no", "amount", "signed_on")
+        widgets = {"signed_on": DatePicker()}
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.active().filter(household=household).order_by("birth_date")
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class InterestForm(StyledForm, forms.ModelForm):
+    """The state's payment of one school year's interest."""
+
+    school_year = forms.TypedChoiceField(label=_("学年"), coerce=int)
+
+    class Meta:
+        model = LoanInterest
+        fields = ("school_year", "amount", "paid_on", "given_by")
+        widgets = {"paid_on": DatePicker()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = school_year_choices()
+        self.fields["school_year"].initial = rules.school_year_of(timezone.localdate())
+        self.fields["paid_on"].initial = timezone.localdate()
+
+    def _post_clean(self) -> None:
+        pass

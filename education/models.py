@@ -266,3 +266,82 @@ class PolicySetting(models.Model):
 
     def __str__(self) -> str:
         return "脱贫不脱政策：" + ("是" if self.exited_keep_policy else "否")
+
+
+class VoidableQuerySet(models.QuerySet):
+    def valid(self) -> "VoidableQuerySet":
+        return self.filter(voided_at__isnull=True)
+
+
+class StudentLoan(Voidable):
+    """A student's 助学贷款 (生源地信用助学贷款) — plan ch. 12 §3: "贫困家庭学生在校期间助学贷款利息全部由财政补贴".
+    The interest of each year the student is at school is paid by the state (`LoanInterest`)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("学生"), on_delete=models.PROTECT, related_name="student_loans")
+    household = models.ForeignKey(
+        Household, verbose_name=_("所属户"), on_delete=models.PROTECT, related_name="student_loans"
+    )
+    bank = models.CharField(_("经办银行"), max_length=100)
+    contract_no = models.CharField(_("合同编号"), max_length=50)
+    amount = models.DecimalField(_("贷款金额（元）"), max_digits=12, decimal_places=2)
+    signed_on = models.DateField(_("签订日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = VoidableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("助学贷款")
+        verbose_name_plural = _("助学贷款")
+        ordering = ["person", "signed_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bank", "contract_no"],
+                condition=Q(voided_at__isnull=True),
+                name="student_loan_contract_unique",
+                violation_error_message=_("该银行的这个合同编号已登记。"),
+            ),
+            models.CheckConstraint(name="student_loan_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.contract_no}"
+
+
+class LoanInterest(Voidable):
+    """The interest of one school year of a student loan, paid by the state (财政贴息) — plan ch. 12 §3."""
+
+    loan = models.ForeignKey(
+        StudentLoan, verbose_name=_("助学贷款"), on_delete=models.PROTECT, related_name="interests"
+    )
+    school_year = models.PositiveSmallIntegerField(_("学年"))
+    amount = models.DecimalField(_("贴息金额（元）"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("贴息日期"))
+    given_by = models.CharField(_("贴息单位"), max_length=100, default="区财政局")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = VoidableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("助学贷款贴息")
+        verbose_name_plural = _("助学贷款贴息")
+        ordering = ["loan", "school_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["loan", "school_year"],
+                condition=Q(voided_at__isnull=True),
+                name="loan_interest_one_per_year",
+                violation_error_message=_("这笔贷款该学年的贴息已登记。"),
+            ),
+            models.CheckConstraint(name="loan_interest_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan} {self.school_year} 学年贴息 {self.amount} 元"

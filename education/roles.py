@@ -7,7 +7,14 @@ the district office reads everything and sets 脱贫不脱政策; every other se
 
 from accounts.models import Role, Sector
 
-_READ = ("view_enrolment", "view_benefit", "view_leftbehindchild", "view_policysetting")
+_READ = (
+    "view_enrolment",
+    "view_benefit",
+    "view_leftbehindchild",
+    "view_policysetting",
+    "view_studentloan",
+    "view_loaninterest",
+)
 _FILES = ("add_leftbehindchild", "change_leftbehindchild")
 
 GRANTS: dict[str, tuple[str, ...]] = {
@@ -23,6 +30,10 @@ SECTOR_GRANTS: dict[str, tuple[str, ...]] = {
         "add_benefit",
         "change_benefit",
         *_FILES,
+        "add_studentloan",
+        "change_studentloan",
+        "add_loaninterest",
+        "change_loaninterest",
         "import_school_list",
     ),
 }

@@ -405,3 +405,12 @@ def three_left_behind(members: tuple[SurveyMember, ...], *, on: date) -> list[Su
         ):
             findings.append(SurveyFinding("留守妇女", wife.pk, wife.name, age, f"丈夫{husband.name}在县外务工"))
     return findings
+
+
+# ---- 助学贷款 (plan ch. 12 §3) --------------------------------------------------------------------------------
+
+
+def loan_interest_due(*, signed_on: date, attended: set[int], school_year: int) -> bool:
+    """ "贫困家庭学生在校期间助学贷款利息全部由财政补贴" — plan ch. 12 §3: the interest of a school year is due
+    from the state when the loan was signed by the end of that year and the student was at school in it."""
+    return signed_on <= school_year_end(school_year) and school_year in attended

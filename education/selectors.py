@@ -17,7 +17,7 @@ from households.rules import MemberFacts
 from households.selectors import household_queryset
 
 from . import rules
-from .models import Benefit, Enrolment, LeftBehindChild, PolicySetting
+from .models import Benefit, Enrolment, LeftBehindChild, LoanInterest, PolicySetting, StudentLoan
 from .rules import EnrolmentFacts, GivenFacts, Policy
 
 
@@ -148,6 +148,19 @@ def _benefits_prefetch() -> Prefetch:
 
 
 @dataclass(frozen=True)
+class LoanRow:
+    """A student loan in one school year: the state's interest payment for it, and whether one is due."""
+
+    loan: StudentLoan
+    interest: LoanInterest | None
+    due: bool
+
+    @property
+    def missing(self) -> bool:
+        return self.due and self.interest is None
+
+
+@dataclass(frozen=True)
 class HouseholdEducation:
     school_year: int
     on: date
@@ -155,6 +168,7 @@ class HouseholdEducation:
     students: list[StudentYear]
     files: list[LeftBehindChild]
     policy: Policy
+    loans: list[LoanRow] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -162,7 +176,7 @@ class HouseholdEducation:
 
     @property
     def gap_count(self) -> int:
-        return sum(len(s.gaps) + (s.compulsory is not None) for s in self.students)
+        return sum(len(s.gaps) + (s.compulsory is not None) for s in self.students) + sum(r.missing for r in self.loans)
 
 
 def household_education(household: Household, *, school_year: int, today: date) -> HouseholdEducation:
@@ -192,13 +206,36 @@ def household_education(household: Household, *, school_year: int, today: date) 
     files = list(
         LeftBehindChild.objects.filter(household=household).select_related("child").order_by("closed_on", "pk")
     )
+    entitled = rules.entitlement(household_status=household.status, school_year=school_year, policy=pol)
+    attended = {e.person_id for e in enrolments if not e.is_void and e.status in rules.ATTENDING}
+    loans = (
+        StudentLoan.objects.valid()
+        .filter(household=household, signed_on__lte=rules.school_year_end(school_year))
+        .select_related("person")
+        .prefetch_related(Prefetch("interests", queryset=LoanInterest.objects.valid().filter(school_year=school_year)))
+        .order_by("signed_on", "pk")
+    )
+    loan_rows = [
+        LoanRow(
+            loan=loan,
+            interest=next(iter(loan.interests.all()), None),
+            due=entitled.entitled
+            and rules.loan_interest_due(
+                signed_on=loan.signed_on,
+                attended={school_year} if loan.person_id in attended else set(),
+                school_year=school_year,
+            ),
+        )
+        for loan in loans
+    ]
     return HouseholdEducation(
         school_year=school_year,
         on=on,
-        entitlement=rules.entitlement(household_status=household.status, school_year=school_year, policy=pol),
+        entitlement=entitled,
         students=students,
         files=files,
         policy=pol,
+        loans=loan_rows,
     )
 
 
@@ -306,8 +343,8 @@ def _who(user: User | None) -> str:
 
 
 def household_changes(household: Household) -> list[ChangeEntry]:
-    """The app's events for the household's change log (households.panels change source), three queries:
-    enrolments, benefits and 留守儿童 files recorded, corrected, voided or closed."""
+    """The app's events for the household's change log (households.panels change source), five queries:
+    enrolments, benefits, 留守儿童 files, student loans and their interest recorded, corrected, voided, closed."""
     entries = []
     for rec in Enrolment.history.filter(household_id=household.pk).select_related("history_user", "person"):
         label = (
@@ -333,6 +370,24 @@ def household_changes(household: Household) -> list[ChangeEntry]:
             ChangeEntry(
                 rec.history_date, _who(rec.history_user), what + rec.child.name, rec.history_change_reason or ""
             )
+        )
+    for rec in StudentLoan.history.filter(household_id=household.pk).select_related("history_user", "person"):
+        what = {"+": "登记助学贷款：", "~": "作废助学贷款：" if rec.voided_at else "修改助学贷款："}.get(
+            rec.history_type, ""
+        )
+        label = f"{rec.person.name} {rec.bank} {rec.contract_no} {rec.amount} 元"
+        entries.append(
+            ChangeEntry(rec.history_date, _who(rec.history_user), what + label, rec.history_change_reason or "")
+        )
+    for rec in LoanInterest.history.filter(loan__household_id=household.pk).select_related(
+        "history_user", "loan__person"
+    ):
+        what = {"+": "登记贷款贴息：", "~": "作废贷款贴息：" if rec.voided_at else "修改贷款贴息："}.get(
+            rec.history_type, ""
+        )
+        label = f"{rec.loan.person.name} {rules.school_year_label(rec.school_year)} 学年 {rec.amount} 元"
+        entries.append(
+            ChangeEntry(rec.history_date, _who(rec.history_user), what + label, rec.history_change_reason or "")
         )
     return entries
 
@@ -368,3 +423,14 @@ def three_left_behind_survey(user: User, *, today: date, town: Area | None = Non
         for finding in rules.three_left_behind(facts, on=today):
             found[finding.kind].append(SurveyRow(finding, members[0].household, files.get(finding.pk)))
     return found
+
+
+def access_loan(user: User, pk: int) -> StudentLoan:
+    """One student loan for a view; outside the user's scope a 404."""
+    return get_in_scope_or_404(
+        StudentLoan.objects.filter(household__in=household_queryset(user)).select_related(
+            "person", "household__village__parent"
+        ),
+        pk,
+        user=user,
+    )

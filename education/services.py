@@ -18,7 +18,7 @@ from households.selectors import default_year
 from households.services import reassess
 
 from . import rules
-from .models import Benefit, Enrolment, LeftBehindChild, PolicySetting
+from .models import Benefit, Enrolment, LeftBehindChild, LoanInterest, PolicySetting, StudentLoan
 
 ENROLMENT_FIELDS = (
     "school_year",
@@ -312,3 +312,69 @@ def policy_set(*, actor: User, exited_keep_policy: bool, policy_until: int | Non
     record_history(row, actor=actor, reason="调整教育资助政策设置")
     row.save()
     return row
+
+
+LOAN_FIELDS = ("bank", "contract_no", "amount", "signed_on")
+INTEREST_FIELDS = ("school_year", "amount", "paid_on", "given_by")
+
+
+@transaction.atomic
+def loan_record(*, actor: User, person: Person, data: dict[str, Any]) -> StudentLoan:
+    """Record a student's 助学贷款 (plan ch. 12 §3); the state pays its interest while the student is at school."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    loan = StudentLoan(
+        person=person, household_id=person.household_id, recorded_by=actor, **{f: data[f] for f in LOAN_FIELDS}
+    )
+    loan.bank, loan.contract_no = loan.bank.strip(), loan.contract_no.strip()
+    if not loan.bank or not loan.contract_no:
+        raise ValidationError({"contract_no": "请填写经办银行和合同编号。"})
+    if loan.amount <= 0:
+        raise ValidationError({"amount": "贷款金额应大于 0 元。"})
+    if loan.signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": "签订日期不能晚于今天。"})
+    if StudentLoan.objects.valid().filter(bank=loan.bank, contract_no=loan.contract_no).exists():
+        raise ValidationError({"contract_no": f"{loan.bank}的合同 {loan.contract_no} 已登记，请勿重复登记。"})
+    record_history(loan, actor=actor, reason="登记助学贷款")
+    loan.save()
+    return loan
+
+
+@transaction.atomic
+def loan_interest_record(*, actor: User, loan: StudentLoan, data: dict[str, Any]) -> LoanInterest:
+    """Record the state's payment of a school year's interest (财政贴息) — plan ch. 12 §3."""
+    loan = StudentLoan.objects.select_for_update().get(pk=loan.pk)
+    if loan.is_void:
+        raise ValidationError("这笔贷款已作废，不能登记贴息。")
+    interest = LoanInterest(loan=loan, recorded_by=actor, **{f: data[f] for f in INTEREST_FIELDS if f in data})
+    if interest.amount <= 0:
+        raise ValidationError({"amount": "贴息金额应大于 0 元。"})
+    if interest.paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "贴息日期不能晚于今天。"})
+    if rules.school_year_end(interest.school_year) < loan.signed_on:
+        raise ValidationError({"school_year": f"贷款 {loan.signed_on:%Y-%m-%d} 才签订，该学年还没有利息。"})
+    interest.given_by = (interest.given_by or "").strip() or "区财政局"
+    if LoanInterest.objects.valid().filter(loan=loan, school_year=interest.school_year).exists():
+        label = rules.school_year_label(interest.school_year)
+        raise ValidationError({"school_year": f"这笔贷款 {label} 学年的贴息已登记；如有错误，请先作废原记录。"})
+    record_history(interest, actor=actor, reason="登记助学贷款贴息")
+    interest.save()
+    return interest
+
+
+@transaction.atomic
+def loan_void(*, actor: User, loan: StudentLoan, reason: str) -> StudentLoan:
+    """Void a loan recorded in error, with its interest records (作废, with the reason)."""
+    loan = StudentLoan.objects.select_for_update().get(pk=loan.pk)
+    if loan.is_void:
+        raise ValidationError("这笔贷款已作废。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写作废原因。"})
+    now = timezone.now()
+    for interest in loan.interests.valid():
+        interest.voided_at, interest.voided_by, interest.void_reason = now, actor, f"贷款作废：{reason.strip()}"
+        record_history(interest, actor=actor, reason=f"作废：贷款作废（{reason.strip()}）")
+        interest.save()
+    loan.voided_at, loan.voided_by, loan.void_reason = now, actor, reason.strip()
+    record_history(loan, actor=actor, reason=f"作废：{reason.strip()}")
+    loan.save()
+    return loan

@@ -34,7 +34,9 @@ from .forms import (
     EnrolmentEditForm,
     EnrolmentForm,
     ImportForm,
+    InterestForm,
     LeftBehindForm,
+    LoanForm,
     PolicyForm,
     ReasonForm,
     StudentFilterForm,
@@ -45,6 +47,7 @@ from .selectors import (
     access_benefit,
     access_enrolment,
     access_left_behind,
+    access_loan,
     current_school_year,
     household_education,
     left_behind_rows,
@@ -78,6 +81,9 @@ def household_panel(request: HttpRequest, household: Household) -> tuple[str, di
             "can_void_benefit": user.has_perm("education.change_benefit"),
             "can_file": user.has_perm("education.add_leftbehindchild") and household.status != "自然减少",
             "can_view_files": user.has_perm("education.view_leftbehindchild"),
+            "can_loan": user.has_perm("education.add_studentloan") and household.status != "自然减少",
+            "can_interest": user.has_perm("education.add_loaninterest"),
+            "can_void_loan": user.has_perm("education.change_studentloan"),
         },
     )
 
@@ -221,6 +227,66 @@ def benefit_void_view(request: HttpRequest, pk: int) -> HttpResponse:
         subject=benefit.enrolment,
         subject_person=benefit.enrolment.person,
         benefit=benefit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("education.add_studentloan", raise_exception=True)
+def loan_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    household = access_household(request.user, pk)
+    form = LoanForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            loan = services.loan_record(actor=request.user, person=form.cleaned_data["person"], data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s 的助学贷款。") % {"name": loan.person.name})
+            return redirect("households:detail", pk=household.pk)
+    return _form_page(request, household, form, title=_("登记助学贷款"), submit=_("登记"))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("education.add_loaninterest", raise_exception=True)
+def interest_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = access_loan(request.user, pk)
+    if loan.is_void:
+        raise Http404
+    form = InterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_interest_record(actor=request.user, loan=loan, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已登记 %(name)s 的助学贷款贴息。") % {"name": loan.person.name})
+            return redirect("households:detail", pk=loan.household_id)
+    return _form_page(
+        request,
+        loan.household,
+        form,
+        title=_("登记助学贷款贴息"),
+        submit=_("登记"),
+        subject_person=loan.person,
+        loan=loan,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("education.change_studentloan", raise_exception=True)
+def loan_void_view(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = access_loan(request.user, pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_void(actor=request.user, loan=loan, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("已作废这笔助学贷款及其贴息记录。"))
+            return redirect("households:detail", pk=loan.household_id)
+    return _form_page(
+        request, loan.household, form, title=_("作废助学贷款"), submit=_("作废"), subject_person=loan.person, loan=loan
     )
 
 

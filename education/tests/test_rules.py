@@ -302,3 +302,20 @@ GRANDMA = person(2, "配偶", date(1957, 1, 1), sex="女")
 def test_three_left_behind_survey(members: tuple, expected: set) -> None:
     found = r.three_left_behind(members, on=ON)
     assert {(f.kind, f.pk) for f in found} == expected
+
+
+# ---- 助学贷款 --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "attended", "due"),
+    [
+        (date(Y, 8, 20), {Y}, True),
+        (date(Y + 1, 8, 31), {Y}, True),  # signed on the last day of the school year
+        (date(Y + 1, 9, 1), {Y}, False),  # signed after it: no interest yet
+        (date(Y, 8, 20), set(), False),  # not at school that year
+        (date(Y - 2, 8, 20), {Y - 1, Y}, True),
+    ],
+)
+def test_loan_interest_is_due_while_at_school(signed_on: date, attended: set, due: bool) -> None:
+    assert r.loan_interest_due(signed_on=signed_on, attended=attended, school_year=Y) is due
