@@ -24,7 +24,7 @@ def school_year_choices(*, around: int | None = None) -> list[tuple[int, str]]:
 class EnrolmentForm(StyledForm, forms.ModelForm):
     """A new enrolment of a member of one household."""
 
-    person = forms.ModelChoiceField(label=_("学生"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("学生"), queryset=Person.objects.none(), empty_label=_("请选择"))
     school_year = forms.TypedChoiceField(label=_("学年"), coerce=int)
     started_on = forms.DateField(
         label=_("起始日期"),
@@ -120,7 +120,7 @@ class BenefitForm(StyledForm, forms.ModelForm):
 class LeftBehindForm(StyledForm, forms.ModelForm):
     """A 留守儿童 file and its contact card."""
 
-    child = forms.ModelChoiceField(label=_("儿童"), queryset=Person.objects.none())
+    child = forms.ModelChoiceField(label=_("儿童"), queryset=Person.objects.none(), empty_label=_("请选择"))
 
     class Meta:
         model = LeftBehindChild
@@ -213,7 +213,7 @@ class ImportForm(StyledForm, forms.Form):
 class LoanForm(StyledForm, forms.ModelForm):
     """A student's 助学贷款."""
 
-    person = forms.ModelChoiceField(label=_("学生"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("学生"), queryset=Person.objects.none(), empty_label=_("请选择"))
 
     class Meta:
         model = StudentLoan
