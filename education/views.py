@@ -488,6 +488,14 @@ def _import_path(name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / IMPORT_DIR / name
 
 
+def _sweep_uploads(directory: Path) -> None:
+    """Uploads and error reports nobody confirmed or fetched within a day are removed (like the ledger's)."""
+    cutoff = timezone.now().timestamp() - IMPORT_MAX_AGE
+    for old in directory.glob("*"):
+        if old.is_file() and old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
 def _run_import(request: HttpRequest, *, path: Path, school_year: int, dry_run: bool) -> tuple[Any, str]:
     try:
         result = school_list_import(
@@ -519,6 +527,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             directory = Path(settings.MEDIA_ROOT) / IMPORT_DIR
             directory.mkdir(parents=True, exist_ok=True)
+            _sweep_uploads(directory)
             name = f"{uuid.uuid4().hex}.upload"
             path = directory / name
             with path.open("wb") as f:

@@ -229,3 +229,18 @@ def test_the_command(tmp_path: Path, good_rows: list, child: Person, jim: User, 
     call_command("import_school_list", str(path), "--school-year", str(SCHOOL_YEAR), "--user", "jim")
     assert Enrolment.objects.filter(recorded_by=jim).count() == 2
     assert mask_id_number(child.id_number) not in capsys.readouterr().err
+
+
+def test_stale_uploads_are_swept(client: Client, tmp_path: Path, good_rows: list, jim: User, settings: object) -> None:
+    import os
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stale = tmp_path / "media" / "education_imports" / "old.upload"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    client.force_login(jim)
+    upload = SimpleUploadedFile("名单.xlsx", workbook(tmp_path / "ok.xlsx", good_rows).read_bytes())
+    client.post(reverse("education:import"), {"school_year": SCHOOL_YEAR, "file": upload})
+    assert not stale.exists()
+    assert len(list(stale.parent.glob("*.upload"))) == 1  # the new one, kept for the confirmation
