@@ -126,8 +126,13 @@ def _student_year(
     due = rules.items_due([enrolment_facts(e) for e in valid], school_year=school_year) if entitled.entitled else ()
     given = [GivenFacts(b.enrolment.stage, b.item, b.amount) for b in benefits]
     covering = rules.enrolment_on([enrolment_facts(e) for e in valid], on)
-    if covering is None and valid and on >= valid[-1].started_on:
-        covering = enrolment_facts(valid[-1])  # the latest one ended before `on`: it says what became of them
+    if (
+        covering is None
+        and valid
+        and on >= valid[-1].started_on
+        and valid[-1].status in (rules.DROPPED_OUT, rules.GRADUATED)
+    ):
+        covering = enrolment_facts(valid[-1])  # ended before `on` with what became of them (辍学, 毕业)
     compulsory = rules.compulsory_gap(member_facts(person), covering, on=on) if not person.left_on else None
     return StudentYear(
         person=person,

@@ -137,3 +137,16 @@ def test_the_policy_setting_keeps_its_history(dora: User) -> None:
     assert [h.exited_keep_policy for h in row.history.all()] == [False, True]
     with pytest.raises(ValidationError):
         policy_set(actor=dora, exited_keep_policy=True, policy_until=2000)
+
+
+def test_a_child_whose_enrolment_ended_without_a_next_one_is_a_gap(child: Person, jim: User) -> None:
+    from education.selectors import household_education
+
+    enrol(actor=jim, person=child, year=SCHOOL_YEAR, ended_on=date(SCHOOL_YEAR, 11, 30))
+    later = date(SCHOOL_YEAR + 1, 3, 1)
+    (student,) = household_education(child.household, school_year=SCHOOL_YEAR, today=later).students
+    assert student.compulsory is not None
+    assert student.compulsory.detail.endswith("未登记学籍")
+    enrol(actor=jim, person=child, year=SCHOOL_YEAR, stage="小学", started_on=date(SCHOOL_YEAR, 12, 1))
+    (student,) = household_education(child.household, school_year=SCHOOL_YEAR, today=later).students
+    assert student.compulsory is None
