@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.forms import DatePicker, StyledForm, _half_width
+from common.forms import half_width
+from households.forms import DatePicker, StyledForm
 from households.models import Household, Person
 from households.phone import PhoneError, parse_phone
 
@@ -59,7 +60,7 @@ class EnrolmentForm(StyledForm, forms.ModelForm):
         self.fields["school_year"].initial = rules.school_year_of(timezone.localdate())
 
     def clean_school(self) -> str:
-        return _half_width(self.cleaned_data["school"])
+        return half_width(self.cleaned_data["school"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.audit import audit_record
 from accounts.models import AuditAction
 from accounts.selectors import towns_in_scope
-from households.forms import add_service_error
+from common.forms import add_service_error
 from households.ledger.reader import LedgerUnreadableError
 from households.models import Household
 from households.selectors import access_household, household_queryset
