@@ -53,6 +53,16 @@ DEMO_USERS = (
     ("district", "区扶贫办", "", Role.DISTRICT_OFFICER, "370390000000"),
 )
 
+# The sector departments' officers (DESIGN §4): district-wide reading, writing their own sector's records.
+DEMO_SECTOR_USERS = (
+    # username, last name, first name, sector
+    ("weijian", "区卫健局", "医保科", "health"),
+    ("jiaoyu", "区教育局", "资助中心", "education"),
+    ("zhujian", "区住建局", "村镇科", "housing"),
+    ("caizheng", "区财政局", "农业科", "finance"),
+)
+DISTRICT_CODE = "370390000000"
+
 SURNAMES = "王李张刘陈杨赵孙周吴徐马朱胡郭何高林罗郑梁宋谢韩冯于董程曹袁许沈吕苏蒋蔡贾丁魏薛叶潘杜田姜范石崔毛秦史侯孟"
 GIVEN_MALE = "建国志强明军伟勇德华永福庆海春林成立新文宝东兴"
 GIVEN_FEMALE = "秀英玉兰桂芝淑珍凤霞丽红梅娟翠萍美荣爱芳慧"
@@ -269,10 +279,14 @@ def seed_demo(*, password: str | None = None) -> DemoResult:
 
     users_created = 0
     users: dict[str, User] = {}
-    for username, last, first, role, code in DEMO_USERS:
+    accounts = [(username, last, first, role, code, "") for username, last, first, role, code in DEMO_USERS]
+    accounts += [
+        (u, last, first, Role.SECTOR_OFFICER, DISTRICT_CODE, sector) for u, last, first, sector in DEMO_SECTOR_USERS
+    ]
+    for username, last, first, role, code, sector in accounts:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"last_name": last, "first_name": first, "area": Area.objects.get(code=code)},
+            defaults={"last_name": last, "first_name": first, "area": Area.objects.get(code=code), "sector": sector},
         )
         if created or password:
             user.set_password(password or DEFAULT_PASSWORD)

@@ -61,6 +61,14 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys: pytest.CaptureFixtu
     stages = set(ExitCase.objects.values_list("stage", flat=True))
     assert stages == {ExitStage.PROPOSED, ExitStage.VERIFIED, ExitStage.CONFIRMED, ExitStage.PUBLICIZING}
 
+    # The sector departments' officers: district-wide, writing their own sector only.
+    zhujian, jiaoyu = User.objects.get(username="zhujian"), User.objects.get(username="jiaoyu")
+    assert (zhujian.sector, zhujian.area.name) == ("housing", "文昌湖区")
+    assert zhujian.has_perm("housing.change_safetyassessment")
+    assert not zhujian.has_perm("education.add_enrolment")
+    assert jiaoyu.has_perm("education.add_enrolment")
+    assert "weijian" in out
+
     call_command("seed_demo")
     assert "新增农户 0 户" in capsys.readouterr().out
     assert Household.objects.count() == 150

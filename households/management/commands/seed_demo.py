@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from households.demo import DEFAULT_PASSWORD, DEMO_USERS, seed_demo
+from households.demo import DEFAULT_PASSWORD, DEMO_SECTOR_USERS, DEMO_USERS, seed_demo
 
 
 class Command(BaseCommand):
@@ -24,3 +24,5 @@ class Command(BaseCommand):
         shown = password or (DEFAULT_PASSWORD if result.users_created else "（未改变）")
         for username, last, first, _role, _code in DEMO_USERS:
             self.stdout.write(f"  用户 {username:<10} {last}{first}  密码 {shown}")
+        for username, last, first, _sector in DEMO_SECTOR_USERS:
+            self.stdout.write(f"  用户 {username:<10} {last}{first}（行业部门）  密码 {shown}")
