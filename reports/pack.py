@@ -359,6 +359,8 @@ def _pdf(title: str) -> Any:
     pdf.set_title(title)
     pdf.set_creator("文昌湖区扶贫对象管理系统")
     pdf.add_font("cjk", "", path, collection_font_number=index)
+    bold = path.replace("Regular", "Bold")  # table headings are bold; the regular face where no bold exists
+    pdf.add_font("cjk", "B", bold if Path(bold).exists() else path, collection_font_number=index)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.alias_nb_pages()
     return pdf
