@@ -52,6 +52,9 @@ DEMO_USERS = (
     ("shangjia", "商家镇", "扶贫专干", Role.TOWN_CLERK, "370390100000"),
     ("mengshui", "萌水镇", "扶贫专干", Role.TOWN_CLERK, "370390101000"),
     ("district", "区扶贫办", "", Role.DISTRICT_OFFICER, "370390000000"),
+    # 等保 three-officer split: the audit log's reader and the lockout administrator read no household data.
+    ("auditor", "审计管理员", "", Role.AUDITOR, "370390000000"),
+    ("security", "安全管理员", "", Role.SECURITY_ADMIN, "370390000000"),
 )
 
 SURNAMES = "王李张刘陈杨赵孙周吴徐马朱胡郭何高林罗郑梁宋谢韩冯于董程曹袁许沈吕苏蒋蔡贾丁魏薛叶潘杜田姜范石崔毛秦史侯孟"

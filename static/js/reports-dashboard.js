@@ -43,7 +43,7 @@
         { type: "bar", name: "当年脱贫（人）", data: exits.persons, itemStyle: { color: "#198754" } },
         { type: "line", name: "累计（人）", data: exits.cumulative, itemStyle: { color: "#0d6efd" },
           markLine: { symbol: "none", data: [{ yAxis: exits.target, name: "规划目标" }],
-                      label: { formatter: "规划目标 {c} 人" }, lineStyle: { color: "#dc3545", type: "dashed" } } }
+                      label: { formatter: "规划目标 {c} 人", position: "insideEndTop" }, lineStyle: { color: "#dc3545", type: "dashed" } } }
       ]
     });
   }
