@@ -49,25 +49,33 @@ def problems_run(*, year: int, today: date | None = None, dry_run: bool = False)
             for (rule, person), detail in findings(record, standard=standard, as_of=as_of).items():
                 found[(rule, record.pk, person)] = detail
     now = timezone.now()
-    live = {(p.rule, p.household_id, p.person_id): p for p in Problem.objects.filter(cleared_at__isnull=True)}
+    live = {
+        (rule, household, person): (pk, state, detail)
+        for pk, rule, household, person, state, detail in Problem.objects.filter(cleared_at__isnull=True).values_list(
+            "pk", "rule", "household_id", "person_id", "state", "detail"
+        )
+    }
     new = [
         Problem(rule=r, household_id=h, person_id=p, detail=d, found_at=now, seen_at=now)
         for (r, h, p), d in found.items()
         if (r, h, p) not in live
     ]
-    updates, reopened, cleared = [], 0, 0
-    for key, problem in live.items():
-        if key in found:
-            problem.detail, problem.seen_at = found[key], now
-            if problem.state == ProblemState.FIXED:
-                problem.state, reopened = ProblemState.OPEN, reopened + 1
-        else:
-            problem.cleared_at, cleared = now, cleared + 1
-        updates.append(problem)
+    # Set-based writes of only what changed: a bulk_update of every live problem costs minutes at a million
+    # persons, these statements seconds.
+    cleared_ids = [pk for key, (pk, _s, _d) in live.items() if key not in found]
+    reopen_ids = [pk for key, (pk, state, _d) in live.items() if key in found and state == ProblemState.FIXED]
+    reworded = {pk: found[key] for key, (pk, _s, detail) in live.items() if key in found and found[key] != detail}
     if not dry_run:
         with transaction.atomic():
+            Problem.objects.filter(cleared_at__isnull=True).update(seen_at=now)
+            for start in range(0, len(cleared_ids), CHUNK):
+                Problem.objects.filter(pk__in=cleared_ids[start : start + CHUNK]).update(cleared_at=now)
+            for start in range(0, len(reopen_ids), CHUNK):
+                Problem.objects.filter(pk__in=reopen_ids[start : start + CHUNK]).update(state=ProblemState.OPEN)
+            for pk, detail in reworded.items():
+                Problem.objects.filter(pk=pk).update(detail=detail)
             Problem.objects.bulk_create(new, batch_size=2000)
-            Problem.objects.bulk_update(updates, ["detail", "seen_at", "state", "cleared_at"], batch_size=2000)
+    reopened, cleared = len(reopen_ids), len(cleared_ids)
     return ProblemRunResult(found=len(found), new=len(new), reopened=reopened, cleared=cleared)
 
 
