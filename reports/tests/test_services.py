@@ -84,3 +84,21 @@ def test_the_command_refreshes_and_reports_counts(world: dict, capsys: pytest.Ca
     assert "个区域" in capsys.readouterr().out
     run = figures_refresh(trigger="测试")
     assert run.areas == 13
+
+
+def test_a_registered_sector_figure_is_summed_up_the_tree_and_shown(
+    world: dict, areas: dict, client: object, dora: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reports import figures
+
+    monkeypatch.setattr(figures, "_sector_figures", {})
+    by_village = {areas["商家村"].pk: 3, areas["萌水村"].pk: 2}
+    figures.register_figure(
+        figures.SectorFigure("health:insured", "参保人数", "健康扶贫", lambda year, as_of: by_village)
+    )
+    figures_refresh(trigger="测试")
+    year = default_year()
+    assert AreaFigures.objects.get(year=year, area=areas["文昌湖区"]).extra == {"health:insured": 5}
+    assert AreaFigures.objects.get(year=year, area=areas["商家镇"]).extra == {"health:insured": 3}
+    client.force_login(dora)
+    assert "健康扶贫 · 参保人数" in client.get("/reports/").content.decode()
