@@ -12,8 +12,9 @@ class ReportsConfig(AppConfig):
         from common.nav import NavItem, register_nav
         from households.demo import register_demo_step
         from households.filters import ListFilter, register_list_filter
+        from households.panels import register_panel
 
-        from . import hooks
+        from . import hooks, views
         from .demo import seed_reports_demo
         from .figures import COVER_CHOICES, EXIT_YEARS, cover_filter, exit_year_filter
 
@@ -30,4 +31,5 @@ class ReportsConfig(AppConfig):
             )
         )
         register_demo_step(seed_reports_demo)
+        register_panel(views.household_panel, order=700)
         hooks.connect()

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.audit import audit_record
 from accounts.models import AuditAction
 from common.forms import add_service_error
+from households.models import Household
 from households.selectors import access_household, default_year
 
 from . import services
 from .changes import changes_rows, changes_workbook
 from .forms import ChangesForm, PackForm, ProblemFilterForm, ProblemHandleForm
-from .models import PackFormat, PackStatus, ProblemState
+from .models import PackFormat, PackStatus, Problem, ProblemState
 from .pack import household_file_pdf, pack_path
 from .rules import RULES
 from .selectors import access_pack, access_problem, dashboard, dashboard_area, pack_queryset, problem_queryset
@@ -190,4 +191,25 @@ def changes_view(request: HttpRequest) -> HttpResponse:
         request,
         "reports/changes.html",
         {"form": form, "rows": rows, "query": request.GET.urlencode(), "today": timezone.localdate()},
+    )
+
+
+def household_panel(request: HttpRequest, household: Household) -> tuple[str, dict] | None:
+    """The household page's 数据疑点 section and the link to its 户档 PDF (registered with households.panels)."""
+    user = request.user
+    can_see, can_export = user.has_perm("reports.view_problem"), user.has_perm("reports.export_pack")
+    if not (can_see or can_export):
+        return None
+    problems = list(
+        Problem.objects.filter(household=household, cleared_at__isnull=True).select_related("person").order_by("rule")
+    )
+    by_rule = {r.code: r for r in RULES}
+    return (
+        "reports/_household_panel.html",
+        {
+            "problems": [(p, by_rule.get(p.rule)) for p in problems] if can_see else [],
+            "can_see": can_see,
+            "can_handle": user.has_perm("reports.change_problem"),
+            "can_export": can_export,
+        },
     )

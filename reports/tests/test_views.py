@@ -256,3 +256,14 @@ def test_the_change_list_names_a_later_edit(client: Client, world: dict, alice: 
 def test_the_change_list_refuses_village_clerks_and_posts(client: Client, world: dict, vera: User, alice: User) -> None:
     assert login(client, vera).get("/reports/changes/").status_code == 403
     assert login(client, alice).post("/reports/changes/").status_code == 405
+
+
+def test_the_household_page_shows_its_problems_and_the_file_link(
+    client: Client, world: dict, alice: User, teacher: User
+) -> None:
+    body = login(client, alice).get(f"/households/{world['poor'].pk}/").content.decode()
+    assert 'data-testid="reports-panel"' in body
+    assert "Q10 联系电话未填写" in body
+    assert f"/reports/households/{world['poor'].pk}/file.pdf" in body
+    body = login(client, teacher).get(f"/households/{world['poor'].pk}/").content.decode()
+    assert 'data-testid="reports-panel"' not in body  # a sector officer neither handles problems nor exports
