@@ -117,7 +117,7 @@ def _list_url(area: Area, key: str) -> str:
 
 
 def _problems_url(area: Area, rule: str) -> str:
-    params: dict[str, Any] = {"rule": rule}
+    params: dict[str, Any] = {"rule": rule, "state": "open"}
     if area.level == AreaLevel.TOWN:
         params["town"] = area.pk
     elif area.level == AreaLevel.VILLAGE:

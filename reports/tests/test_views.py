@@ -267,3 +267,11 @@ def test_the_household_page_shows_its_problems_and_the_file_link(
     assert f"/reports/households/{world['poor'].pk}/file.pdf" in body
     body = login(client, teacher).get(f"/households/{world['poor'].pk}/").content.decode()
     assert 'data-testid="reports-panel"' not in body  # a sector officer neither handles problems nor exports
+
+
+def test_each_problem_count_links_to_a_worklist_of_that_many(client: Client, world: dict, alice: User) -> None:
+    board = login(client, alice).get("/reports/").context["board"]
+    shown = [p for p in board.problems if p["open"]]
+    assert shown
+    for entry in shown:
+        assert client.get(entry["url"]).context["page"].paginator.count == entry["open"]
