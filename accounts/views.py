@@ -27,10 +27,10 @@ from .signals import IP_FAILURES_KEY
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Where login lands: the district office and the towns on their dashboard (issue 15), the others who read
-    the registry on its list, a plain account page for the rest."""
+    """Where login lands: the district office on its dashboard (issue 15), the others who read the registry on
+    its list (town clerks reach their town's dashboard from the menu), a plain account page for the rest."""
     user = request.user
-    if user.roles & {Role.DISTRICT_OFFICER, Role.TOWN_CLERK} and user.has_perm("reports.view_dashboard"):
+    if Role.DISTRICT_OFFICER in user.roles and user.has_perm("reports.view_dashboard"):
         return redirect("reports:dashboard")
     if request.user.has_perm("households.view_household"):
         return redirect("households:list")

@@ -24,12 +24,12 @@ def login(client: Client, user: User) -> Client:
 # ---- dashboard ------------------------------------------------------------------------------------------
 
 
-def test_home_lands_the_district_office_and_the_towns_on_the_dashboard(
+def test_home_lands_the_district_office_on_the_dashboard_and_the_clerks_on_their_list(
     client: Client, world: dict, dora: User, alice: User, vera: User
 ) -> None:
     assert login(client, dora).get("/").url == "/reports/"
-    assert login(client, alice).get("/").url == "/reports/"
-    assert login(client, vera).get("/").url == "/households/"  # the village clerk works on the list
+    assert login(client, alice).get("/").url == "/households/"
+    assert login(client, vera).get("/").url == "/households/"
 
 
 def test_the_district_sees_the_district_and_both_towns(client: Client, world: dict, dora: User) -> None:
