@@ -8,6 +8,7 @@ inputs for a chunk of households in a fixed number of queries.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -113,7 +114,12 @@ def _list_url(area: Area, key: str) -> str:
         params["village"] = area.pk
     params.update(list_params(key))
     query = urlencode(params)
-    return reverse("households:list") + (f"?{query}" if query else "")
+    return _list_base() + (f"?{query}" if query else "")
+
+
+@cache
+def _list_base() -> str:
+    return reverse("households:list")
 
 
 def _problems_url(area: Area, rule: str) -> str:
@@ -131,6 +137,16 @@ class Cell:
     households: int
     persons: int
     url: str
+
+    # Thousands separators formatted here: the humanize filter costs a locale lookup per number, and the
+    # dashboard shows about a hundred of them (issue 15's time budget is the server time of this page).
+    @property
+    def hs(self) -> str:
+        return f"{self.households:,}"
+
+    @property
+    def ps(self) -> str:
+        return f"{self.persons:,}"
 
 
 @dataclass(frozen=True)
