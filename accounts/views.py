@@ -21,13 +21,17 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .audit import audit_record, client_ip
-from .models import AuditAction, AuditEvent
+from .models import AuditAction, AuditEvent, Role
 from .signals import IP_FAILURES_KEY
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Where login lands: the registry for those who may read it, a plain account page for the others."""
+    """Where login lands: the district office on its dashboard (issue 15), the others who read the registry on
+    its list (town clerks reach their town's dashboard from the menu), a plain account page for the rest."""
+    user = request.user
+    if Role.DISTRICT_OFFICER in user.roles and user.has_perm("reports.view_dashboard"):
+        return redirect("reports:dashboard")
     if request.user.has_perm("households.view_household"):
         return redirect("households:list")
     return render(request, "accounts/home.html", {"roles": request.user.role_labels()})

@@ -51,6 +51,9 @@ DEMO_USERS = (
     ("shangjia", "商家镇", "扶贫专干", Role.TOWN_CLERK, "370390100000"),
     ("mengshui", "萌水镇", "扶贫专干", Role.TOWN_CLERK, "370390101000"),
     ("district", "区扶贫办", "", Role.DISTRICT_OFFICER, "370390000000"),
+    # 等保 three-officer split: the audit log's reader and the lockout administrator read no household data.
+    ("auditor", "审计管理员", "", Role.AUDITOR, "370390000000"),
+    ("security", "安全管理员", "", Role.SECURITY_ADMIN, "370390000000"),
 )
 
 # The sector departments' officers (DESIGN §4): district-wide reading, writing their own sector's records.
