@@ -13,10 +13,12 @@ class ReportsConfig(AppConfig):
         from households.demo import register_demo_step
         from households.filters import ListFilter, register_list_filter
         from households.panels import register_panel
+        from households.services.assessment import register_after_assessments
 
-        from . import hooks, views
+        from . import views
         from .demo import seed_reports_demo
         from .figures import COVER_CHOICES, EXIT_YEARS, cover_filter, exit_year_filter
+        from .services import queue_after_assessments
 
         register_nav(NavItem(_("统计看板"), "reports:dashboard", "reports.view_dashboard", order=600))
         register_nav(NavItem(_("数据疑点"), "reports:problems", "reports.view_problem", order=610))
@@ -32,4 +34,4 @@ class ReportsConfig(AppConfig):
         )
         register_demo_step(seed_reports_demo)
         register_panel(views.household_panel, order=700)
-        hooks.connect()
+        register_after_assessments(queue_after_assessments)

@@ -136,6 +136,14 @@ def figures_refresh(*, year: int | None = None, trigger: str = "手动", with_pr
     return run
 
 
+def queue_after_assessments(trigger: str) -> None:
+    """The registry's hook after a recompute run or an import (households.services.assessment
+    .register_after_assessments); it is already called after the commit."""
+    from .tasks import refresh_reports_task
+
+    refresh_reports_task.delay(trigger=trigger)
+
+
 def queue_refresh(*, trigger: str) -> None:
     """Queue a refresh once the current transaction commits (after an import, a recompute)."""
     from .tasks import refresh_reports_task

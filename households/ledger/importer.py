@@ -33,6 +33,7 @@ from households.models import (
 )
 from households.rules import IncomeFacts, StatusWay, status_change_refusal
 from households.selectors import filter_in
+from households.services.assessment import assessments_changed
 from households.tasks import reassess_households_task
 
 from .columns import Level, MaskedPhone
@@ -214,6 +215,7 @@ def ledger_import(
     # The households the import wrote to are reassessed by the same rules once the import is committed.
     if touched:
         transaction.on_commit(lambda: reassess_households_task.delay(touched, year))
+        assessments_changed("台账导入后")
     report("完成", 100)
     return result
 

@@ -4,6 +4,7 @@ Set-based: households are taken in chunks, each chunk's facts read in three quer
 and only new or changed assessments written. Safe to run twice; a second run while one is going is refused.
 """
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,23 @@ CHUNK = 20_000  # households per round of queries
 # Part of every household's facts fingerprint: raise it when rules.py changes what it concludes from the same
 # facts, so that the next run reassesses every household instead of skipping the unchanged ones.
 RULES_VERSION = "2026-12-1"  # members by date, school age by 1 September, unrounded income
+
+
+# What other apps do once many verdicts may have changed: a recompute run finished, an import was written
+# (reports refreshes its stored figures). `households` imports none of them (DESIGN §3): they register here.
+AfterAssessments = Callable[[str], None]  # the trigger, in words ("状态重算后")
+_after_assessments: list[AfterAssessments] = []
+
+
+def register_after_assessments(hook: AfterAssessments) -> None:
+    if hook not in _after_assessments:
+        _after_assessments.append(hook)
+
+
+def assessments_changed(trigger: str) -> None:
+    """Tell the registered apps, once the current transaction commits, that verdicts may have changed."""
+    for hook in _after_assessments:
+        transaction.on_commit(lambda hook=hook: hook(trigger))
 
 
 class RecomputeRunningError(Exception):
@@ -154,4 +172,5 @@ def recompute_run(*, year: int, trigger: str) -> RecomputeRun:
         run.finished_at = timezone.now()
         run.save()
         cache.delete(LOCK_KEY)
+    assessments_changed("状态重算后")
     return run
