@@ -15,7 +15,7 @@ class ReportsConfig(AppConfig):
         from households.panels import register_panel
         from households.services.assessment import register_after_assessments
 
-        from . import views
+        from . import sector_figures, views
         from .demo import seed_reports_demo
         from .figures import COVER_CHOICES, EXIT_YEARS, cover_filter, exit_year_filter
         from .services import queue_after_assessments
@@ -35,3 +35,4 @@ class ReportsConfig(AppConfig):
         register_demo_step(seed_reports_demo)
         register_panel(views.household_panel, order=700)
         register_after_assessments(queue_after_assessments)
+        sector_figures.register()

@@ -3,6 +3,7 @@ independent query for every area and every figure, and through the household lis
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -114,3 +115,33 @@ def test_every_dashboard_number_equals_a_direct_count_and_its_list_of_the_demo(c
     assert f"/households/?town={town.pk}&amp;cover=unpaired" in body
     for village in town.children.all():
         assert f"/reports/?area={village.pk}" in body
+
+
+@pytest.mark.django_db
+def test_the_sector_figures_equal_direct_counts_of_the_demo(client: Client) -> None:
+    """As each sector app landed, its figures joined the dashboard (issue 15): retrofits, students
+    supported, dividends — each equals a direct count of the sector's own records for the district."""
+    from django.db.models import Sum
+
+    from education.models import Benefit
+    from funds.models import PAID_STATUSES, DividendPayout
+    from housing.models import RetrofitCase, Stage
+
+    call_command("seed_demo")
+    year = default_year()
+    district = AreaFigures.objects.get(year=year, area__level=AreaLevel.DISTRICT)
+    accepted = RetrofitCase.objects.filter(voided_at=None, stage__in=(Stage.ACCEPTED, Stage.OCCUPIED)).count()
+    assert district.extra.get("housing_accepted", 0) == accepted > 0
+    supported = (
+        Benefit.objects.filter(voided_at=None, enrolment__voided_at=None, enrolment__school_year=year)
+        .values("enrolment__person")
+        .distinct()
+        .count()
+    )
+    assert district.extra.get("education_supported", 0) == supported
+    paid = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES).aggregate(s=Sum("amount"))["s"]
+    assert Decimal(str(district.extra.get("funds_dividends", 0))) == (paid or 0)
+    client.force_login(User.objects.get(username="district"))
+    page = client.get("/reports/").content.decode()
+    assert "危房改造已验收" in page
+    assert "资产收益分红" in page

@@ -1,0 +1,81 @@
+"""The sector apps' figures on the dashboard (issue 15: "as each sector app lands"). Reports depends on the
+sector apps, never the other way round (DESIGN §3), so the figures are defined here, one query each, per
+village; `figures.py` sums them up the tree and stores them with the rest of the year's figures."""
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from .figures import SectorFigure, register_figure
+
+
+def _by_village(rows: object) -> dict[int, int | Decimal]:
+    return {village: value or 0 for village, value in rows}
+
+
+def retrofits_accepted(year: int, as_of: date) -> Mapping[int, int]:
+    """危房改造 cases accepted (验收合格 or 入住) — plan ch. 7."""
+    from housing.models import RetrofitCase, Stage
+
+    cases = RetrofitCase.objects.filter(voided_at__isnull=True, stage__in=(Stage.ACCEPTED, Stage.OCCUPIED))
+    return _by_village(
+        cases.values("household__village_id").annotate(n=Count("pk")).values_list("household__village_id", "n")
+    )
+
+
+def retrofits_open(year: int, as_of: date) -> Mapping[int, int]:
+    """危房改造 cases planned or under way, not yet accepted."""
+    from housing.models import RetrofitCase, Stage
+
+    cases = RetrofitCase.objects.filter(
+        voided_at__isnull=True, stage__in=(Stage.PLANNED, Stage.STARTED, Stage.COMPLETED)
+    )
+    return _by_village(
+        cases.values("household__village_id").annotate(n=Count("pk")).values_list("household__village_id", "n")
+    )
+
+
+def students_supported(year: int, as_of: date) -> Mapping[int, int]:
+    """Students of the school year that starts in `year` with a subsidy paid or a fee waived — plan ch. 5 §2."""
+    from education.models import Enrolment
+
+    enrolments = Enrolment.objects.filter(
+        voided_at__isnull=True, school_year=year, benefits__voided_at__isnull=True, benefits__isnull=False
+    )
+    return _by_village(
+        enrolments.values("household__village_id")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("household__village_id", "n")
+    )
+
+
+def dividends_paid(year: int, as_of: date) -> Mapping[int, Decimal]:
+    """资产收益分红 paid to households for `year`, yuan — plan ch. 10."""
+    from funds.models import PAID_STATUSES, DividendPayout
+
+    payouts = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES)
+    return _by_village(
+        payouts.values("household__village_id").annotate(n=Sum("amount")).values_list("household__village_id", "n")
+    )
+
+
+def dividend_households(year: int, as_of: date) -> Mapping[int, int]:
+    """Households that received a dividend for `year`."""
+    from funds.models import PAID_STATUSES, DividendPayout
+
+    payouts = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES, amount__gt=0)
+    return _by_village(
+        payouts.values("household__village_id")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__village_id", "n")
+    )
+
+
+def register() -> None:
+    register_figure(SectorFigure("housing_accepted", "危房改造已验收", "行业部门", retrofits_accepted, unit="户"))
+    register_figure(SectorFigure("housing_open", "危房改造在办", "行业部门", retrofits_open, unit="户"))
+    register_figure(SectorFigure("education_supported", "受资助学生", "行业部门", students_supported, unit="人"))
+    register_figure(SectorFigure("funds_dividend_households", "分红到户", "行业部门", dividend_households, unit="户"))
+    register_figure(SectorFigure("funds_dividends", "资产收益分红", "行业部门", dividends_paid, unit="元"))
