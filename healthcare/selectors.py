@@ -1,0 +1,293 @@
+"""Reads of the health records. Every list starts from the user's scope (households.selectors.household_queryset,
+itself built on the one scoping function); one object comes through an access_* helper that 404s outside it."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.audit import get_in_scope_or_404
+from accounts.models import Area, AreaLevel, User
+from accounts.selectors import areas_in_scope
+from households.models import Household, HouseholdAssessment, HouseholdStatus, Person, PovertyCause, PovertyStandard
+from households.rules import assessment_date
+from households.selectors import household_queryset
+
+from .models import (
+    AidSetting,
+    DisabilityService,
+    Expense,
+    Illness,
+    IllnessKind,
+    Insurance,
+    InsuranceKind,
+)
+from .rules import (
+    MIN_SPECIAL_CAP,
+    AidPerson,
+    band_of,
+    out_of_pocket_share,
+    pension_due,
+    progress_442,
+)
+
+ZERO = Decimal(0)
+
+
+def _members_on(as_of: date) -> QuerySet[Person]:
+    """Members of a household on a date: born by then and not gone before it (households.rules.in_household_on)."""
+    return Person.objects.filter(Q(left_reason="") | Q(left_on__gt=as_of), birth_date__lte=as_of)
+
+
+def expense_queryset(user: User) -> QuerySet[Expense]:
+    return Expense.objects.filter(household__in=household_queryset(user))
+
+
+def insurance_queryset(user: User) -> QuerySet[Insurance]:
+    return Insurance.objects.filter(household__in=household_queryset(user))
+
+
+def illness_queryset(user: User) -> QuerySet[Illness]:
+    return Illness.objects.filter(household__in=household_queryset(user))
+
+
+def access_expense(user: User, pk: int) -> Expense:
+    return get_in_scope_or_404(expense_queryset(user).select_related("person", "household"), pk, user=user)
+
+
+def access_insurance(user: User, pk: int) -> Insurance:
+    return get_in_scope_or_404(insurance_queryset(user).select_related("person", "household"), pk, user=user)
+
+
+def access_illness(user: User, pk: int) -> Illness:
+    return get_in_scope_or_404(illness_queryset(user).select_related("person", "household"), pk, user=user)
+
+
+def special_cap(year: int) -> Decimal:
+    """The 低保/特困 yearly cap set for `year`; the plan's floor of 15,000 where none is set (plan ch. 6 §2 一)."""
+    found = AidSetting.objects.filter(year=year).values_list("special_cap", flat=True).first()
+    return found if found is not None else MIN_SPECIAL_CAP
+
+
+def granted_in_year(person_id: int, year: int, *, exclude: int | None = None) -> Decimal:
+    """The aid already granted to a person in a calendar year (the cap is per person and calendar year)."""
+    rows = Expense.objects.filter(person_id=person_id, visited_on__year=year, voided=False)
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return rows.aggregate(s=Sum("aid"))["s"] or ZERO
+
+
+def household_band(household: Household, year: int) -> str:
+    """The household's income band for `year` as the recompute last stored it, else the year before's (the
+    incomes of the running year are rarely known), else from nothing: ''."""
+    stored = (
+        HouseholdAssessment.objects.filter(household=household, year__in=(year, year - 1))
+        .order_by("-year")
+        .values_list("band", flat=True)
+        .first()
+    )
+    return stored or ""
+
+
+def aid_person(person: Person, *, on: date) -> AidPerson:
+    """What decides the person's aid group on the expense date (rules.aid_groups): the household's attribute,
+    status and band, the member's 低保/特困 flags, and 因病致贫 with a serious illness of this person. The
+    attribute and status are the household's current ones (the registry keeps no dated attribute)."""
+    household = person.household
+    seriously_ill = (
+        person.health == "患有大病"
+        or Illness.objects.filter(person=person, kind=IllnessKind.MAJOR, voided=False, diagnosed_on__lte=on).exists()
+    )
+    return AidPerson(
+        attribute=household.attribute,
+        status=household.status,
+        dibao=bool(person.dibao),
+        tekun=bool(person.tekun),
+        band=household_band(household, on.year),
+        illness_poverty=household.main_cause == PovertyCause.ILLNESS and seriously_ill,
+    )
+
+
+def band_from_income(per_capita: Decimal | None, year: int) -> str:
+    line = PovertyStandard.objects.filter(year=year).values_list("dibao_line", flat=True).first()
+    return band_of(per_capita, dibao_line=line)
+
+
+@dataclass(frozen=True)
+class MemberHealth:
+    person: Person
+    insurance: list[Insurance]
+    insured: bool | None  # what decides 基本医疗 for the year
+    decided_by: str  # "医保部门 Y 年参保登记" or "台账登记"
+    illnesses: list[Illness]
+    expenses: list[Expense]
+    total: Decimal
+    aid: Decimal
+    share: Decimal | None
+
+
+@dataclass(frozen=True)
+class HouseholdHealth:
+    year: int
+    members: list[MemberHealth] = field(default_factory=list)
+    uninsured: list[str] = field(default_factory=list)
+
+
+def household_health(household: Household, *, year: int) -> HouseholdHealth:
+    """The household page's health panel for a year, in four queries: members, insurance, illnesses, expenses.
+    基本医疗 is insured where the basic-insurance record of the year says so; without a record the registry's
+    field decides (healthcare.providers)."""
+    as_of = assessment_date(year, today=timezone.localdate())
+    people = list(_members_on(as_of).filter(household=household).order_by("pk"))
+    insurance = list(
+        Insurance.objects.filter(household=household, year=year, voided=False).order_by("person_id", "kind")
+    )
+    illnesses = list(Illness.objects.filter(household=household, voided=False).order_by("diagnosed_on", "pk"))
+    expenses = list(
+        Expense.objects.filter(household=household, visited_on__year=year, voided=False).order_by("visited_on", "pk")
+    )
+    members, uninsured = [], []
+    for person in people:
+        mine = [i for i in insurance if i.person_id == person.pk]
+        basic = next((i for i in mine if i.kind == InsuranceKind.BASIC), None)
+        if basic is not None:
+            insured, decided_by = basic.insured, f"医保部门 {year} 年参保登记"
+        else:
+            insured, decided_by = person.medical_insurance, "台账登记（医保部门无该年记录）"
+        if insured is not True:
+            uninsured.append(person.name)
+        spent = [e for e in expenses if e.person_id == person.pk]
+        total = sum((e.total for e in spent), ZERO)
+        aid = sum((e.aid for e in spent), ZERO)
+        share = out_of_pocket_share(
+            total=total,
+            basic=sum((e.basic_paid for e in spent), ZERO),
+            critical=sum((e.critical_paid for e in spent), ZERO),
+            aid=aid,
+        )
+        members.append(
+            MemberHealth(
+                person=person,
+                insurance=mine,
+                insured=insured,
+                decided_by=decided_by,
+                illnesses=[i for i in illnesses if i.person_id == person.pk],
+                expenses=spent,
+                total=total,
+                aid=aid,
+                share=share,
+            )
+        )
+    return HouseholdHealth(year=year, members=members, uninsured=uninsured)
+
+
+def towns_in_scope(user: User) -> QuerySet[Area]:
+    return areas_in_scope(user).filter(level=AreaLevel.TOWN).order_by("code")
+
+
+def aid_list(user: User, *, year: int, town: Area | None = None) -> QuerySet[Expense]:
+    """The year's medical-aid list for disbursement: every expense of the year with aid, in the user's scope
+    (and town), by town, village, household and date."""
+    rows = expense_queryset(user).filter(visited_on__year=year, voided=False, aid__gt=0)
+    if town is not None:
+        rows = rows.filter(Q(household__village=town) | Q(household__village__parent=town))
+    return rows.select_related("person", "household__village__parent").order_by(
+        "household__village__parent__code", "household__village__code", "household__number", "visited_on", "pk"
+    )
+
+
+def aid_totals(rows: QuerySet[Expense]) -> dict[str, Decimal | int]:
+    found = rows.aggregate(
+        n=Count("pk"), persons=Count("person", distinct=True), total=Sum("total"), base=Sum("aid_base"), aid=Sum("aid")
+    )
+    return {k: (v if v is not None else ZERO) for k, v in found.items()}
+
+
+def uninsured_members(user: User, *, year: int, town: Area | None = None) -> QuerySet[Person]:
+    """Members of households in the user's scope on the year's assessment date who are not insured for the year:
+    a basic-insurance record of the year that says not insured, or no record and the registry's field not 是."""
+    as_of = assessment_date(year, today=timezone.localdate())
+    records = Insurance.objects.filter(person=OuterRef("pk"), year=year, kind=InsuranceKind.BASIC, voided=False)
+    households = household_queryset(user).exclude(status=HouseholdStatus.REMOVED)
+    if town is not None:
+        households = households.filter(Q(village=town) | Q(village__parent=town))
+    rows = (
+        _members_on(as_of)
+        .filter(household__in=households)
+        .annotate(has_record=Exists(records), insured_record=Exists(records.filter(insured=True)))
+        .filter(Q(has_record=True, insured_record=False) | Q(has_record=False) & ~Q(medical_insurance=True))
+    )
+    return rows.select_related("household__village__parent").order_by(
+        "household__village__parent__code", "household__village__code", "household__number", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    town: str
+    identified: int
+    treated: int
+    progress: object  # rules.Progress442
+
+
+def progress_442_rows(user: User, *, year: int) -> list[ProgressRow]:
+    """Of the sick poor identified (major illnesses recorded, diagnosed by the end of `year`), how many were
+    treated by then, per town, against the "442" target (plan ch. 6)."""
+    end = date(year, 12, 31)
+    rows = (
+        illness_queryset(user)
+        .filter(voided=False, kind=IllnessKind.MAJOR, diagnosed_on__lte=end)
+        .values("household__village__parent__name", "household__village__parent__code")
+        .annotate(
+            identified=Count("person", distinct=True),
+            treated=Count("person", distinct=True, filter=Q(treated_on__lte=end)),
+        )
+        .order_by("household__village__parent__code")
+    )
+    return [
+        ProgressRow(
+            r["household__village__parent__name"],
+            r["identified"],
+            r["treated"],
+            progress_442(identified=r["identified"], treated=r["treated"], year=year),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DisabledRow:
+    person: Person
+    received: list[DisabilityService]
+    pension_due: date
+    child_rehab_due: bool
+
+
+def disabled_members(user: User, *, on: date) -> list[DisabledRow]:
+    """Disabled members of the poor households in scope, what each has received and the pension date due (five
+    years early for grade 一/二, plan ch. 8 §3 二 (四)), in two queries."""
+    from .rules import child_rehab_eligible
+
+    people = list(
+        _members_on(on)
+        .filter(household__in=household_queryset(user))
+        .exclude(disability_grade="")
+        .select_related("household__village__parent")
+        .order_by("household__village__parent__code", "household__number", "pk")
+    )
+    services = DisabilityService.objects.filter(person__in=[p.pk for p in people], voided=False).order_by("received_on")
+    received: dict[int, list[DisabilityService]] = {}
+    for s in services:
+        received.setdefault(s.person_id, []).append(s)
+    return [
+        DisabledRow(
+            person=p,
+            received=received.get(p.pk, []),
+            pension_due=pension_due(p.birth_date, p.disability_grade),
+            child_rehab_due=child_rehab_eligible(p.birth_date, on=on)
+            and not any(s.programme == "child_rehab" for s in received.get(p.pk, [])),
+        )
+        for p in people
+    ]
