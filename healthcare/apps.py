@@ -9,8 +9,21 @@ class HealthcareConfig(AppConfig):
     def ready(self) -> None:
         # The registry reaches this app only through these registrations (households imports no sector app,
         # DESIGN §3).
+        from common.nav import NavItem, register_nav
+        from households.demo import register_demo_step
+        from households.panels import register_change_source, register_panel
         from households.providers import register_provider
 
+        from .demo import seed_health_demo
         from .providers import PROVIDER
+        from .selectors import health_changes
+        from .views import household_panel
 
         register_provider(PROVIDER)
+        register_panel(household_panel, order=200)
+        register_change_source(health_changes)
+        register_nav(NavItem(_("医疗救助"), "healthcare:aid", "healthcare.view_expense", order=200))
+        register_nav(NavItem(_("未参保人员"), "healthcare:uninsured", "healthcare.view_insurance", order=210))
+        register_nav(NavItem(_("“442”进度"), "healthcare:progress", "healthcare.view_illness", order=220))
+        register_nav(NavItem(_("残疾人帮扶"), "healthcare:disabled", "healthcare.view_disabilityservice", order=230))
+        register_demo_step(seed_health_demo)
