@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -104,8 +105,10 @@ def _form_page(
     )
 
 
-def _back(household: Household) -> HttpResponse:
-    return redirect("households:detail", pk=household.pk)
+def _back(household: Household, year: int | None = None) -> HttpResponse:
+    """Back to the household page, its health panel showing `year` (the year of what was just recorded)."""
+    url = reverse("households:detail", args=[household.pk])
+    return redirect(f"{url}?health_year={year}#health" if year else url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -131,7 +134,7 @@ def expense_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     _("已登记 %(name)s 的医疗费用，医疗救助 %(aid)s 元。")
                     % {"name": expense.person.name, "aid": f"{expense.aid:,.2f}"},
                 )
-                return _back(household)
+                return _back(household, expense.visited_on.year)
     return render(request, "healthcare/expense_form.html", {"form": form, "household": household, "aid": aid})
 
 
@@ -149,7 +152,7 @@ def expense_void_view(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("已作废该费用记录。"))
-            return _back(expense.household)
+            return _back(expense.household, expense.visited_on.year)
     return _form_page(
         request, expense.household, form, title=_("作废医疗费用"), submit=_("作废"),
         record=f"{expense.person.name} {expense.visited_on:%Y-%m-%d} {expense.hospital}，医疗救助 {expense.aid:,.2f} 元",
@@ -175,7 +178,7 @@ def insurance_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("%(name)s %(year)s 年参保：%(words)s。")
                 % {"name": person.name, "year": data["year"], "words": words},
             )
-            return _back(household)
+            return _back(household, data["year"])
     return _form_page(request, household, form, title=_("登记参保"), submit=_("保存"))
 
 
@@ -193,7 +196,7 @@ def insurance_void_view(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, _("已作废该参保记录。"))
-            return _back(record.household)
+            return _back(record.household, record.year)
     return _form_page(
         request, record.household, form, title=_("作废参保记录"), submit=_("作废"),
         record=f"{record.person.name} {record.year} 年 {record.get_kind_display()}（{'已参保' if record.insured else '未参保'}）",

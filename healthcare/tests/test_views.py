@@ -246,7 +246,12 @@ def test_uninsured_list(
     with django_assert_num_queries(pinned):
         c.get("/healthcare/uninsured/", {"year": YEAR})
     insurance_record(actor=sam, person=wang, year=YEAR, insured=True, reassess_now=False)
-    assert [p.name for p in c.get("/healthcare/uninsured/", {"year": YEAR}).context["page"]] == ["李二", "赵三", "钱四", "孙五"]
+    assert [p.name for p in c.get("/healthcare/uninsured/", {"year": YEAR}).context["page"]] == [
+        "李二",
+        "赵三",
+        "钱四",
+        "孙五",
+    ]
     assert c.post("/healthcare/uninsured/").status_code == 405
 
 
