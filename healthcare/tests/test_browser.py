@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Area, User
 from conftest import CHROMIUM
+from healthcare.models import Expense
 from households.models import Household
 from households.tests.test_browser import log_in
-from healthcare.models import Expense
 
 from .conftest import good_household
 

@@ -13,10 +13,10 @@ from openpyxl import Workbook, load_workbook
 
 from accounts.models import Area, Role, User
 from conftest import make_user
-from households.models import Household, HouseholdAssessment
-from households.services.assessment import assessments_recompute
 from healthcare.imports import apply_list, check_list
 from healthcare.models import Expense, Insurance
+from households.models import Household, HouseholdAssessment
+from households.services.assessment import assessments_recompute
 
 from .conftest import YEAR
 
