@@ -110,6 +110,16 @@ class IllnessForm(StyledForm, forms.ModelForm):
         self.fields["disease"].choices = [("", _("请选择")), *Disease.choices]
 
 
+class IllnessFollowForm(StyledForm, forms.ModelForm):
+    """Following an illness after it was recorded: the plan, the doctor, the contract, the day it was treated."""
+
+    class Meta:
+        model = Illness
+        fields = ("diagnosis", "causes_poverty", "treatment_plan", "doctor", "family_doctor", "treated_on")
+        widgets = {"treated_on": DatePicker()}
+        help_texts = {"treated_on": _("得到有效救治的日期（“442”进度按此统计）。")}
+
+
 class DisabilityServiceForm(StyledForm, forms.Form):
     person = MemberChoiceField(label=_("残疾成员"), queryset=Person.objects.none())
     programme = forms.ChoiceField(label=_("项目"), choices=DisabilityProgramme.choices)

@@ -2,6 +2,7 @@
 aid cap setting. Nothing is deleted: a wrong record is voided (作废) with a reason."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -187,7 +188,14 @@ class AidSetting(models.Model):
     """The yearly cap of the 低保/特困 aid for a year (plan ch. 6 §2 一: "不低于1.5万元"); 15,000 where none is set."""
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    special_cap = models.DecimalField(_("低保、特困年度救助封顶线（元）"), **MONEY)
+    # The floor is the plan's (rules.MIN_SPECIAL_CAP); the validator keeps the admin to it as well.
+    special_cap = models.DecimalField(
+        _("低保、特困年度救助封顶线（元）"),
+        **MONEY,
+        validators=[
+            MinValueValidator(15000, _("低保对象、特困人员的年度救助封顶线不能低于 15,000 元（规划第六章第二节）。"))
+        ],
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -213,6 +213,37 @@ def illness_record(*, actor: User, person: Person, data: dict[str, Any]) -> Illn
     return illness
 
 
+ILLNESS_CHANGES = ("treatment_plan", "doctor", "treated_on", "family_doctor", "causes_poverty", "diagnosis")
+
+
+@transaction.atomic
+def illness_update(*, actor: User, illness: Illness, data: dict[str, Any]) -> Illness:
+    """Follow an illness: its plan (一人一法), doctor, the family-doctor contract and the day it was treated
+    (the "442" schedule, plan ch. 6)."""
+    record = Illness.objects.select_for_update().get(pk=illness.pk)
+    for name in ILLNESS_CHANGES:
+        if name in data:
+            setattr(record, name, data[name])
+    _not_future(record.treated_on, "救治日期")
+    if record.treated_on and record.treated_on < record.diagnosed_on:
+        raise ValidationError({"treated_on": "救治日期不能早于确诊日期。"})
+    record_history(record, actor=actor, reason="更新救治情况")
+    record.save()
+    return record
+
+
+@transaction.atomic
+def illness_void(*, actor: User, illness: Illness, reason: str) -> Illness:
+    """Void a wrong illness record with a reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写作废原因。"})
+    record = Illness.objects.select_for_update().get(pk=illness.pk)
+    record.voided, record.void_reason = True, reason.strip()
+    record_history(record, actor=actor, reason=f"作废：{reason.strip()}")
+    record.save()
+    return record
+
+
 @transaction.atomic
 def disability_service_record(*, actor: User, person: Person, data: dict[str, Any]) -> DisabilityService:
     """Record what a disabled member received from a programme (plan ch. 8 §3 二)."""

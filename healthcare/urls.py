@@ -19,5 +19,6 @@ urlpatterns = [
     path("households/<int:pk>/illnesses/new/", views.illness_create_view, name="illness_create"),
     path("households/<int:pk>/disability/new/", views.disability_create_view, name="disability_create"),
     path("expenses/<int:pk>/void/", views.expense_void_view, name="expense_void"),
+    path("illnesses/<int:pk>/", views.illness_edit_view, name="illness_edit"),
     path("insurance/<int:pk>/void/", views.insurance_void_view, name="insurance_void"),
 ]

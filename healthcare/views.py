@@ -35,6 +35,7 @@ from .forms import (
     AidSettingForm,
     DisabilityServiceForm,
     ExpenseForm,
+    IllnessFollowForm,
     IllnessForm,
     InsuranceForm,
     ListFilterForm,
@@ -45,6 +46,7 @@ from .imports import SPECS, ListInvalidError, apply_list, check_list
 from .rules import OUT_OF_POCKET_GOAL
 from .selectors import (
     access_expense,
+    access_illness,
     access_insurance,
     aid_list,
     aid_totals,
@@ -90,6 +92,7 @@ def household_panel(request: HttpRequest, household: Household) -> tuple[str, di
             "can_add_insurance": user.has_perm("healthcare.add_insurance"),
             "can_change_insurance": user.has_perm("healthcare.change_insurance"),
             "can_add_illness": user.has_perm("healthcare.add_illness"),
+            "can_change_illness": user.has_perm("healthcare.change_illness"),
             "can_add_disability": user.has_perm("healthcare.add_disabilityservice"),
         },
     )
@@ -219,6 +222,35 @@ def illness_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已登记 %(name)s 的患病情况。") % {"name": illness.person.name})
             return _back(household)
     return _form_page(request, household, form, title=_("登记患病（一人一法）"), submit=_("保存"))
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("healthcare.change_illness", raise_exception=True)
+def illness_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow an illness (一人一法): plan, doctor, family-doctor contract, treated on; or void it."""
+    illness = access_illness(request.user, pk)
+    if illness.voided:
+        raise Http404
+    voiding = request.method == "POST" and "void" in request.POST
+    form = IllnessFollowForm(None if voiding else (request.POST or None), instance=illness)
+    void_form = VoidForm(request.POST if voiding else None)
+    if request.method == "POST":
+        try:
+            if voiding and void_form.is_valid():
+                services.illness_void(actor=request.user, illness=illness, reason=void_form.cleaned_data["reason"])
+                messages.success(request, _("已作废该患病记录。"))
+                return _back(illness.household)
+            if not voiding and form.is_valid():
+                services.illness_update(actor=request.user, illness=illness, data=form.cleaned_data)
+                messages.success(request, _("已更新 %(name)s 的救治情况。") % {"name": illness.person.name})
+                return _back(illness.household)
+        except ValidationError as exc:
+            add_service_error(void_form if voiding else form, exc)
+    return render(
+        request,
+        "healthcare/illness_edit.html",
+        {"form": form, "void_form": void_form, "illness": illness, "household": illness.household},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -279,3 +279,41 @@ def test_the_cap_setting_is_refused_below_15000(client: Client, sam: User, alice
     assert AidSetting.objects.get().special_cap == Decimal(20000)
     assert as_user(client, alice).get("/healthcare/aid/settings/").status_code == 403
     assert c.put("/healthcare/aid/settings/").status_code == 405
+
+
+def test_an_illness_is_followed_to_treatment_or_voided(
+    client: Client, alice: User, ed: User, bob: User, sam: User, shangjia: Household
+) -> None:
+    wang = shangjia.members.get(name="王一")
+    illness = Illness.objects.create(
+        person=wang, household=shangjia, kind="major", disease="终末期肾病", diagnosed_on=date(YEAR, 2, 1),
+        created_by=sam,
+    )  # fmt: skip
+    url = f"/healthcare/illnesses/{illness.pk}/"
+    assert as_user(client, bob).get(url).status_code == 404
+    assert as_user(client, ed).get(url).status_code == 403
+    assert as_user(client, alice).put(url).status_code == 405
+    early = as_user(client, alice).post(url, {"treated_on": f"{YEAR}-01-01", "family_doctor": "on"})
+    assert "救治日期不能早于确诊日期。" in early.content.decode()
+    done = as_user(client, alice).post(
+        url,
+        {
+            "treated_on": f"{YEAR}-03-01",
+            "family_doctor": "on",
+            "treatment_plan": "每周三次血液透析",
+            "doctor": "区医院肾内科",
+        },
+    )
+    assert done.status_code == 302
+    illness.refresh_from_db()
+    assert (illness.treated_on, illness.family_doctor, illness.treatment_plan) == (
+        date(YEAR, 3, 1),
+        True,
+        "每周三次血液透析",
+    )
+    assert "每周三次血液透析" in as_user(client, alice).get(f"/households/{shangjia.pk}/").content.decode()
+    assert as_user(client, alice).post(url, {"void": "1", "reason": ""}).status_code == 200
+    assert as_user(client, alice).post(url, {"void": "1", "reason": "误登记"}).status_code == 302
+    illness.refresh_from_db()
+    assert illness.voided
+    assert as_user(client, alice).get(url).status_code == 404  # a voided record is not followed any more
