@@ -11,10 +11,12 @@ class HealthcareConfig(AppConfig):
         # DESIGN §3).
         from common.nav import NavItem, register_nav
         from households.demo import register_demo_step
+        from households.filters import register_list_filter
         from households.panels import register_change_source, register_panel
         from households.providers import register_provider
 
         from .demo import seed_health_demo
+        from .filters import HEALTH_FILTER
         from .providers import PROVIDER
         from .selectors import health_changes
         from .views import household_panel
@@ -26,4 +28,5 @@ class HealthcareConfig(AppConfig):
         register_nav(NavItem(_("未参保人员"), "healthcare:uninsured", "healthcare.view_insurance", order=210))
         register_nav(NavItem(_("“442”进度"), "healthcare:progress", "healthcare.view_illness", order=220))
         register_nav(NavItem(_("残疾人帮扶"), "healthcare:disabled", "healthcare.view_disabilityservice", order=230))
+        register_list_filter(HEALTH_FILTER)
         register_demo_step(seed_health_demo)

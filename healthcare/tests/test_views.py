@@ -317,3 +317,21 @@ def test_an_illness_is_followed_to_treatment_or_voided(
     illness.refresh_from_db()
     assert illness.voided
     assert as_user(client, alice).get(url).status_code == 404  # a voided record is not followed any more
+
+
+def test_the_registry_list_filters_on_health(
+    client: Client, alice: User, sam: User, shangjia: Household, areas: dict, dora: User
+) -> None:
+    from .conftest import good_household
+
+    other = good_household(village=areas["商家村"], actor=dora, number="H3")
+    insurance_record(actor=sam, person=shangjia.members.first(), year=YEAR, insured=False, reassess_now=False)
+    record(alice, other.members.first())
+    c = as_user(client, alice)
+
+    def numbers(value: str) -> set[str]:
+        return {h.number for h in c.get("/households/", {"health": value}).context["page"]}
+
+    assert numbers("uninsured") == {"H1"}
+    assert numbers("aid") == {"H3"}
+    assert numbers("") == {"H1", "H3"}
