@@ -257,3 +257,21 @@ def pension_due(birth: date, grade: str) -> date:
 def child_rehab_eligible(birth: date, *, on: date) -> bool:
     """0–6 岁 (under 7 on `on`) disabled children get rehabilitation (plan ch. 6 §3 二)."""
     return birth <= on and age_on(birth, on) < CHILD_REHAB_UNDER
+
+
+# Programme codes as healthcare.models.DisabilityProgramme stores them.
+CHILD_REHAB, DEVICE, BARRIER_FREE, EARLY_PENSION = "child_rehab", "device", "barrier_free", "early_pension"
+
+
+def disability_due(birth: date, grade: str, *, received: frozenset[str], on: date) -> tuple[str, ...]:
+    """The programmes a disabled member of a poor household is due and has not received (plan ch. 8 §3 二):
+    rehabilitation for a child under 7; assistive devices and barrier-free adaptation for every poor disabled
+    person ("对所有农村符合条件的贫困残疾人"); the pension for grade 一/二 once the early date is reached.
+    Training and the start-up grant are on request, so never "due"."""
+    due = []
+    if child_rehab_eligible(birth, on=on):
+        due.append(CHILD_REHAB)
+    due += [DEVICE, BARRIER_FREE]
+    if grade in SEVERE_GRADES and pension_due(birth, grade) <= on:
+        due.append(EARLY_PENSION)
+    return tuple(code for code in due if code not in received)

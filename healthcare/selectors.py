@@ -18,6 +18,7 @@ from households.selectors import household_queryset
 
 from .models import (
     AidSetting,
+    DisabilityProgramme,
     DisabilityService,
     Expense,
     Illness,
@@ -29,6 +30,7 @@ from .rules import (
     MIN_SPECIAL_CAP,
     AidPerson,
     band_of,
+    disability_due,
     out_of_pocket_share,
     pension_due,
     progress_442,
@@ -97,9 +99,10 @@ def aid_person(person: Person, *, on: date) -> AidPerson:
     status and band, the member's 低保/特困 flags, and 因病致贫 with a serious illness of this person. The
     attribute and status are the household's current ones (the registry keeps no dated attribute)."""
     household = person.household
-    seriously_ill = (
-        person.health == "患有大病"
-        or Illness.objects.filter(person=person, kind=IllnessKind.MAJOR, voided=False, diagnosed_on__lte=on).exists()
+    illnesses = Illness.objects.filter(person=person, voided=False, diagnosed_on__lte=on)
+    seriously_ill = person.health == "患有大病" or illnesses.filter(kind=IllnessKind.MAJOR).exists()
+    poor_through_illness = (
+        household.main_cause == PovertyCause.ILLNESS or illnesses.filter(causes_poverty=True).exists()
     )
     return AidPerson(
         attribute=household.attribute,
@@ -107,7 +110,7 @@ def aid_person(person: Person, *, on: date) -> AidPerson:
         dibao=bool(person.dibao),
         tekun=bool(person.tekun),
         band=household_band(household, on.year),
-        illness_poverty=household.main_cause == PovertyCause.ILLNESS and seriously_ill,
+        illness_poverty=seriously_ill and poor_through_illness,
     )
 
 
@@ -266,14 +269,12 @@ class DisabledRow:
     person: Person
     received: list[DisabilityService]
     pension_due: date
-    child_rehab_due: bool
+    due: list[str]  # the labels of the programmes due and not received (rules.disability_due)
 
 
 def disabled_members(user: User, *, on: date) -> list[DisabledRow]:
     """Disabled members of the poor households in scope, what each has received and the pension date due (five
     years early for grade 一/二, plan ch. 8 §3 二 (四)), in two queries."""
-    from .rules import child_rehab_eligible
-
     people = list(
         _members_on(on)
         .filter(household__in=household_queryset(user))
@@ -290,8 +291,15 @@ def disabled_members(user: User, *, on: date) -> list[DisabledRow]:
             person=p,
             received=received.get(p.pk, []),
             pension_due=pension_due(p.birth_date, p.disability_grade),
-            child_rehab_due=child_rehab_eligible(p.birth_date, on=on)
-            and not any(s.programme == "child_rehab" for s in received.get(p.pk, [])),
+            due=[
+                str(DisabilityProgramme(code).label)
+                for code in disability_due(
+                    p.birth_date,
+                    p.disability_grade,
+                    received=frozenset(s.programme for s in received.get(p.pk, [])),
+                    on=on,
+                )
+            ],
         )
         for p in people
     ]

@@ -13,6 +13,7 @@ from healthcare.rules import (
     aid_groups,
     band_of,
     child_rehab_eligible,
+    disability_due,
     expense_refusal,
     medical_aid,
     out_of_pocket_share,
@@ -210,3 +211,17 @@ def test_pension_five_years_early_for_grade_one_and_two(birth: date, grade: str,
 )
 def test_child_rehabilitation_under_seven(birth: date, on: date, eligible: bool) -> None:
     assert child_rehab_eligible(birth, on=on) is eligible
+
+
+@pytest.mark.parametrize(
+    ("birth", "grade", "received", "due"),
+    [
+        (date(2021, 1, 1), "二级", frozenset(), ("child_rehab", "device", "barrier_free")),
+        (date(2021, 1, 1), "二级", frozenset({"child_rehab", "device"}), ("barrier_free",)),
+        (date(1965, 1, 1), "一级", frozenset(), ("device", "barrier_free", "early_pension")),
+        (date(1975, 1, 1), "一级", frozenset({"device", "barrier_free"}), ()),  # 55 only in 2030
+        (date(1960, 1, 1), "三级", frozenset({"device", "barrier_free"}), ()),  # not severe: no early pension
+    ],
+)
+def test_disability_programmes_due(birth: date, grade: str, received: frozenset, due: tuple) -> None:
+    assert disability_due(birth, grade, received=received, on=date(2026, 6, 1)) == due
