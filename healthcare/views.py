@@ -52,6 +52,7 @@ from .selectors import (
     aid_totals,
     disabled_members,
     household_health,
+    out_of_pocket,
     progress_442_rows,
     special_cap,
     towns_in_scope,
@@ -299,7 +300,8 @@ def aid_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "healthcare/aid_list.html",
         {"form": form, "year": year, "town": town, "page": page, "totals": aid_totals(rows), "query": query.urlencode(),
-         "cap": special_cap(year), "printing": printing},
+         "cap": special_cap(year), "printing": printing, "oop": out_of_pocket(request.user, year=year, town=town),
+         "goal": OUT_OF_POCKET_GOAL},
     )  # fmt: skip
 
 

@@ -193,6 +193,9 @@ def test_aid_list_scoped_printable_and_exported(
     assert "H1" in body
     assert "H2" not in body
     assert "共 1 笔、1 人" in body
+    # 8,000 − 4,500 − 1,400 aid = 2,100 left to pay: 26% of the cost, above the district's 10% goal.
+    assert "<strong class=\"text-danger\">26%</strong>" in body
+    assert "有费用的 1 人中 1 人超过 10%" in body
     assert as_user(client, dora).get("/healthcare/aid/", {"year": THIS_YEAR, "print": "1"}).status_code == 200
     response = as_user(client, alice).get("/healthcare/aid/export/", {"year": THIS_YEAR})
     assert response.status_code == 200
