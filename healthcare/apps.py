@@ -24,9 +24,7 @@ class HealthcareConfig(AppConfig):
         register_provider(PROVIDER)
         register_panel(household_panel, order=200)
         register_change_source(health_changes)
-        register_nav(NavItem(_("医疗救助"), "healthcare:aid", "healthcare.view_expense", order=200))
-        register_nav(NavItem(_("未参保人员"), "healthcare:uninsured", "healthcare.view_insurance", order=210))
-        register_nav(NavItem(_("“442”进度"), "healthcare:progress", "healthcare.view_illness", order=220))
-        register_nav(NavItem(_("残疾人帮扶"), "healthcare:disabled", "healthcare.view_disabilityservice", order=230))
+        # One entry; the app's lists are tabs on its pages (templates/healthcare/_subnav.html).
+        register_nav(NavItem(_("健康扶贫"), "healthcare:aid", "healthcare.view_expense", order=200))
         register_list_filter(HEALTH_FILTER)
         register_demo_step(seed_health_demo)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.audit import get_in_scope_or_404
 from accounts.models import Area, AreaLevel, User
 from accounts.selectors import areas_in_scope
-from households.models import Household, HouseholdAssessment, HouseholdStatus, Person, PovertyCause, PovertyStandard
+from households.models import Household, HouseholdAssessment, HouseholdStatus, Person, PovertyCause
 from households.panels import ChangeEntry
 from households.rules import assessment_date
 from households.selectors import household_queryset
@@ -30,7 +30,6 @@ from .rules import (
     MIN_SPECIAL_CAP,
     OUT_OF_POCKET_GOAL,
     AidPerson,
-    band_of,
     disability_due,
     out_of_pocket_share,
     pension_due,
@@ -113,11 +112,6 @@ def aid_person(person: Person, *, on: date) -> AidPerson:
         band=household_band(household, on.year),
         illness_poverty=seriously_ill and poor_through_illness,
     )
-
-
-def band_from_income(per_capita: Decimal | None, year: int) -> str:
-    line = PovertyStandard.objects.filter(year=year).values_list("dibao_line", flat=True).first()
-    return band_of(per_capita, dibao_line=line)
 
 
 @dataclass(frozen=True)
@@ -297,16 +291,20 @@ class DisabledRow:
     due: list[str]  # the labels of the programmes due and not received (rules.disability_due)
 
 
-def disabled_members(user: User, *, on: date) -> list[DisabledRow]:
-    """Disabled members of the poor households in scope, what each has received and the pension date due (five
-    years early for grade 一/二, plan ch. 8 §3 二 (四)), in two queries."""
-    people = list(
+def disabled_people(user: User, *, on: date) -> QuerySet[Person]:
+    """Disabled members of the poor households in the user's scope on a date (plan ch. 8 §3 二)."""
+    return (
         _members_on(on)
         .filter(household__in=household_queryset(user))
         .exclude(disability_grade="")
         .select_related("household__village__parent")
         .order_by("household__village__parent__code", "household__number", "pk")
     )
+
+
+def disabled_rows(people: list[Person], *, on: date) -> list[DisabledRow]:
+    """What each has received and what is due (rules.disability_due; the pension five years early for grade
+    一/二, plan ch. 8 §3 二 (四)), in one query for the page."""
     services = DisabilityService.objects.filter(person__in=[p.pk for p in people], voided=False).order_by("received_on")
     received: dict[int, list[DisabilityService]] = {}
     for s in services:

@@ -50,7 +50,8 @@ from .selectors import (
     access_insurance,
     aid_list,
     aid_totals,
-    disabled_members,
+    disabled_people,
+    disabled_rows,
     household_health,
     out_of_pocket,
     progress_442_rows,
@@ -358,12 +359,13 @@ def progress_view(request: HttpRequest) -> HttpResponse:
 def disabled_view(request: HttpRequest) -> HttpResponse:
     """Disabled members of poor households: what each has received and what is due (plan ch. 8 §3 二)."""
     today = timezone.localdate()
-    rows = disabled_members(request.user, on=today)
+    page = Paginator(disabled_people(request.user, on=today), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "healthcare/disabled.html",
-        {"rows": rows, "today": today, "can_add": request.user.has_perm("healthcare.add_disabilityservice")},
-    )
+        {"page": page, "rows": disabled_rows(list(page), on=today), "today": today, "query": "",
+         "can_add": request.user.has_perm("healthcare.add_disabilityservice")},
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

@@ -194,7 +194,7 @@ def test_aid_list_scoped_printable_and_exported(
     assert "H2" not in body
     assert "共 1 笔、1 人" in body
     # 8,000 − 4,500 − 1,400 aid = 2,100 left to pay: 26% of the cost, above the district's 10% goal.
-    assert "<strong class=\"text-danger\">26%</strong>" in body
+    assert '<strong class="text-danger">26%</strong>' in body
     assert "有费用的 1 人中 1 人超过 10%" in body
     assert as_user(client, dora).get("/healthcare/aid/", {"year": THIS_YEAR, "print": "1"}).status_code == 200
     response = as_user(client, alice).get("/healthcare/aid/export/", {"year": THIS_YEAR})
@@ -338,3 +338,21 @@ def test_the_registry_list_filters_on_health(
     assert numbers("uninsured") == {"H1"}
     assert numbers("aid") == {"H3"}
     assert numbers("") == {"H1", "H3"}
+
+
+def test_the_household_change_log_shows_the_health_records(client: Client, alice: User, shangjia: Household) -> None:
+    expense = record(alice, shangjia.members.get(name="王一"))
+    from healthcare.services import expense_void
+
+    expense_void(actor=alice, expense=expense, reason="金额录错")
+    body = as_user(client, alice).get(f"/households/{shangjia.pk}/").content.decode()
+    assert "医疗费用：王一" in body
+    assert "医疗救助 1,400.00 元（已作废）" in body
+    assert "金额录错" in body
+
+
+def test_the_health_tabs(client: Client, alice: User, sam: User) -> None:
+    tabs = as_user(client, alice).get("/healthcare/uninsured/").content.decode()
+    assert "导入参保名单" not in tabs  # a clerk does not import the 医保 department's list
+    assert "残疾人帮扶" in tabs
+    assert "导入参保名单" in as_user(client, sam).get("/healthcare/uninsured/").content.decode()
