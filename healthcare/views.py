@@ -49,6 +49,7 @@ from .selectors import (
     access_illness,
     access_insurance,
     aid_list,
+    aid_page_rows,
     aid_totals,
     disabled_people,
     disabled_rows,
@@ -293,14 +294,18 @@ def aid_list_view(request: HttpRequest) -> HttpResponse:
     rows = aid_list(request.user, year=year, town=town)
     printing = request.GET.get("print") == "1"
     # The print version holds the whole list on one page (a town's list for signatures at disbursement).
-    page = Paginator(rows, PRINT_ROWS if printing else ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # The whole year is sorted on the narrow key (ids only); only the page's rows are then read in full.
+    page = Paginator(rows.values_list("pk", flat=True), PRINT_ROWS if printing else ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("print", None)
     return render(
         request,
         "healthcare/aid_list.html",
-        {"form": form, "year": year, "town": town, "page": page, "totals": aid_totals(rows), "query": query.urlencode(),
+        {"form": form, "year": year, "town": town, "page": page, "rows": aid_page_rows(rows, list(page)),
+         "totals": aid_totals(rows), "query": query.urlencode(),
          "cap": special_cap(year), "printing": printing, "oop": out_of_pocket(request.user, year=year, town=town),
          "goal": OUT_OF_POCKET_GOAL},
     )  # fmt: skip
