@@ -41,10 +41,12 @@ def insurance_facts(household_ids: list[int], year: int, as_of: date) -> dict[in
     """members[person]["medical_insurance"] for the members with a basic-insurance record of `year`, in one
     query whatever the number of households.
 
-    A member whose record says what the registry's own field already says is left out of `members` (the verdict
-    is the same either way, and the recompute reads a million members); the household still names the
-    insurance record as the source of 基本医疗. The fingerprint covers both the record and the registry's field,
-    so a later change of either is reassessed.
+    Only the members whose record says something else than the registry's own field are returned, and only their
+    households get a SectorFacts (and name the insurance record as the source of 基本医疗): where record and
+    field agree the verdict is the same either way, and leaving them out keeps the 1M-person recompute within
+    its budget (bench/healthcare.py). The household page's health panel still says, member by member, which
+    source decided. The fingerprint covers both the record and the registry's field, so a later change of
+    either is reassessed.
     """
     if not household_ids:
         return {}
@@ -68,10 +70,9 @@ def insurance_facts(household_ids: list[int], year: int, as_of: date) -> dict[in
     for household_id, person_id, insured, registry in rows:
         if wanted is not None and household_id not in wanted:
             continue
-        found = members.setdefault(household_id, {})
         insured = bool(insured)  # SQLite gives 0/1
         if registry is None or bool(registry) != insured:
-            found[person_id] = INSURED if insured else UNINSURED
+            members.setdefault(household_id, {})[person_id] = INSURED if insured else UNINSURED
     sources = MappingProxyType({SOURCE_KEY: source_words(year)})
     return {pk: SectorFacts(members=found, sources=sources) for pk, found in members.items()}
 
