@@ -11,6 +11,7 @@ from datetime import date
 from types import MappingProxyType
 
 from django.db import connection
+from django.db.models import F
 
 from common.db import filter_in
 from households.providers import FactsProvider, SectorFacts
@@ -61,6 +62,8 @@ def insurance_facts(household_ids: list[int], year: int, as_of: date) -> dict[in
     wanted = set(household_ids) if high - low < DENSE * len(household_ids) else None
     if wanted is None:
         records = filter_in(records, "household_id", household_ids)
+    # Only the records that say something else than the registry's field (a NULL field counts as different).
+    records = records.exclude(insured=F("person__medical_insurance"))
     query = records.values_list("household_id", "person_id", "insured", "person__medical_insurance").order_by()
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:  # plain tuples: no model or values machinery per row
