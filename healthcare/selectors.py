@@ -15,7 +15,7 @@ from accounts.selectors import areas_in_scope
 from households.models import Household, HouseholdAssessment, HouseholdStatus, Person, PovertyCause
 from households.panels import ChangeEntry
 from households.rules import assessment_date
-from households.selectors import household_queryset
+from households.selectors import household_queryset, members_on
 
 from .models import (
     AidSetting,
@@ -38,11 +38,6 @@ from .rules import (
 )
 
 ZERO = Decimal(0)
-
-
-def _members_on(as_of: date) -> QuerySet[Person]:
-    """Members of a household on a date: born by then and not gone before it (households.rules.in_household_on)."""
-    return Person.objects.filter(Q(left_reason="") | Q(left_on__gt=as_of), birth_date__lte=as_of)
 
 
 def expense_queryset(user: User) -> QuerySet[Expense]:
@@ -143,7 +138,7 @@ def household_health(household: Household, *, year: int) -> HouseholdHealth:
     基本医疗 is insured where the basic-insurance record of the year says so; without a record the registry's
     field decides (healthcare.providers)."""
     as_of = assessment_date(year, today=timezone.localdate())
-    people = list(_members_on(as_of).filter(household=household).order_by("pk"))
+    people = list(members_on(as_of).filter(household=household).order_by("pk"))
     insurance = list(
         Insurance.objects.filter(household=household, year=year, voided=False).order_by("person_id", "kind")
     )
@@ -282,7 +277,7 @@ def uninsured_members(user: User, *, year: int, town: Area | None = None) -> Que
     if town is not None:
         households = households.filter(Q(village=town) | Q(village__parent=town))
     rows = (
-        _members_on(as_of)
+        members_on(as_of)
         .filter(household__in=households)
         .annotate(has_record=Exists(records), insured_record=Exists(records.filter(insured=True)))
         .filter(Q(has_record=True, insured_record=False) | Q(has_record=False) & ~Q(medical_insurance=True))
@@ -336,7 +331,7 @@ class DisabledRow:
 def disabled_people(user: User, *, on: date) -> QuerySet[Person]:
     """Disabled members of the poor households in the user's scope on a date (plan ch. 8 §3 二)."""
     return (
-        _members_on(on)
+        members_on(on)
         .filter(household__in=household_queryset(user))
         .exclude(disability_grade="")
         .select_related("household__village__parent")

@@ -257,7 +257,7 @@ def access_import(user: User, pk: int) -> LedgerImport:
     return get_in_scope_or_404(import_jobs(user), pk, user=user)
 
 
-def _members_on(as_of: date) -> QuerySet[Person]:
+def members_on(as_of: date) -> QuerySet[Person]:
     """The members of a household on a date: born by then and not gone before it (rules.in_household_on)."""
     return Person.objects.filter(Q(left_reason="") | Q(left_on__gt=as_of), birth_date__lte=as_of)
 
@@ -273,7 +273,7 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
         person: values for found in from_sectors.values() for f in found for person, values in f.members.items()
     }
     members: dict[int, list[tuple[int, MemberFacts]]] = {pk: [] for pk in household_ids}
-    rows = filter_in(_members_on(as_of), "household_id", household_ids, bounded=True).values_list(
+    rows = filter_in(members_on(as_of), "household_id", household_ids, bounded=True).values_list(
         "household_id", "pk", *_MEMBER_INPUTS
     )
     # Unordered in the database (sorting there spills to disk at this size); in member order here.

@@ -73,7 +73,31 @@ def dividend_households(year: int, as_of: date) -> Mapping[int, int]:
     )
 
 
+def persons_insured(year: int, as_of: date) -> Mapping[int, int]:
+    """Members with a basic medical insurance record for `year` that says insured — plan ch. 6 §2."""
+    from healthcare.models import Insurance, InsuranceKind
+
+    records = Insurance.objects.filter(voided=False, year=year, kind=InsuranceKind.BASIC, insured=True)
+    return _by_village(
+        records.values("household__village_id")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("household__village_id", "n")
+    )
+
+
+def medical_aid(year: int, as_of: date) -> Mapping[int, Decimal]:
+    """Medical aid granted on the year's expenses, yuan — plan ch. 6 §2."""
+    from healthcare.models import Expense
+
+    expenses = Expense.objects.filter(voided=False, visited_on__year=year)
+    return _by_village(
+        expenses.values("household__village_id").annotate(n=Sum("aid")).values_list("household__village_id", "n")
+    )
+
+
 def register() -> None:
+    register_figure(SectorFigure("health_insured", "基本医保参保人数", "行业部门", persons_insured, unit="人"))
+    register_figure(SectorFigure("health_aid", "医疗救助", "行业部门", medical_aid, unit="元"))
     register_figure(SectorFigure("housing_accepted", "危房改造已验收", "行业部门", retrofits_accepted, unit="户"))
     register_figure(SectorFigure("housing_open", "危房改造在办", "行业部门", retrofits_open, unit="户"))
     register_figure(SectorFigure("education_supported", "受资助学生", "行业部门", students_supported, unit="人"))

@@ -141,7 +141,19 @@ def test_the_sector_figures_equal_direct_counts_of_the_demo(client: Client) -> N
     assert district.extra.get("education_supported", 0) == supported
     paid = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES).aggregate(s=Sum("amount"))["s"]
     assert Decimal(str(district.extra.get("funds_dividends", 0))) == (paid or 0)
+    from healthcare.models import Expense, Insurance
+
+    insured = (
+        Insurance.objects.filter(voided=False, year=year, kind="basic", insured=True)
+        .values("person")
+        .distinct()
+        .count()
+    )
+    assert district.extra.get("health_insured", 0) == insured > 0
+    aid = Expense.objects.filter(voided=False, visited_on__year=year).aggregate(s=Sum("aid"))["s"]
+    assert Decimal(str(district.extra.get("health_aid", 0))) == (aid or 0)
     client.force_login(User.objects.get(username="district"))
     page = client.get("/reports/").content.decode()
+    assert "医疗救助" in page
     assert "危房改造已验收" in page
     assert "资产收益分红" in page
