@@ -19,7 +19,11 @@ class AssistanceConfig(AppConfig):
         from .views import household_panel
 
         register_panel(household_panel, order=100)
-        register_nav(NavItem(_("帮扶干部"), "assistance:cadres", "assistance.view_cadre", order=100))
-        register_nav(NavItem(_("帮扶缺口"), "assistance:coverage", "assistance.view_pairing", order=110))
+        register_nav(
+            NavItem(_("帮扶干部"), "assistance:cadres", "assistance.view_cadre", order=100, group=_("结对帮扶"))
+        )
+        register_nav(
+            NavItem(_("帮扶缺口"), "assistance:coverage", "assistance.view_pairing", order=110, group=_("结对帮扶"))
+        )
         register_extension(CADRE_COLUMNS)
         register_demo_step(seed_assistance_demo)

@@ -24,7 +24,13 @@ class EducationConfig(AppConfig):
         register_provider(FactsProvider("education", "教育部门", education_facts, FINGERPRINT_SQL))
         register_panel(household_panel, order=300)
         register_change_source(household_changes)
-        register_nav(NavItem(_("教育资助"), "education:students", "education.view_enrolment", order=300))
-        register_nav(NavItem(_("留守儿童"), "education:left_behind", "education.view_leftbehindchild", order=310))
+        register_nav(
+            NavItem(_("教育资助"), "education:students", "education.view_enrolment", order=300, group=_("行业部门"))
+        )
+        register_nav(
+            NavItem(
+                _("留守儿童"), "education:left_behind", "education.view_leftbehindchild", order=310, group=_("行业部门")
+            )
+        )
         register_list_filter(ListFilter("education", _("教育扶贫"), CHOICES, filter_households))
         register_demo_step(seed_education_demo)

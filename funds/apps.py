@@ -25,5 +25,5 @@ class FundsConfig(AppConfig):
         register_panel(household_panel, order=500)
         register_change_source(household_fund_changes)
         register_list_filter(BENEFICIARY_FILTER)
-        register_nav(NavItem(_("扶贫资金"), "funds:projects", "funds.view_project", order=500))
+        register_nav(NavItem(_("扶贫资金"), "funds:projects", "funds.view_project", order=500, group=_("行业部门")))
         register_demo_step(seed_funds_demo)

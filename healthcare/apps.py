@@ -25,6 +25,8 @@ class HealthcareConfig(AppConfig):
         register_panel(household_panel, order=200)
         register_change_source(health_changes)
         # One entry; the app's lists are tabs on its pages (templates/healthcare/_subnav.html).
-        register_nav(NavItem(_("健康扶贫"), "healthcare:aid", "healthcare.view_expense", order=200))
+        register_nav(
+            NavItem(_("健康扶贫"), "healthcare:aid", "healthcare.view_expense", order=200, group=_("行业部门"))
+        )
         register_list_filter(HEALTH_FILTER)
         register_demo_step(seed_health_demo)

@@ -24,7 +24,11 @@ class HousingConfig(AppConfig):
         register_provider(FactsProvider("housing", LABEL, housing_facts, FINGERPRINT_SQL))
         register_panel(household_panel, order=400)
         register_change_source(housing_changes)
-        register_nav(NavItem(_("危房改造"), "housing:board", "housing.view_retrofitcase", order=400))
-        register_nav(NavItem(_("饮水安全"), "housing:water", "housing.view_watersurvey", order=410))
+        register_nav(
+            NavItem(_("危房改造"), "housing:board", "housing.view_retrofitcase", order=400, group=_("行业部门"))
+        )
+        register_nav(
+            NavItem(_("饮水安全"), "housing:water", "housing.view_watersurvey", order=410, group=_("行业部门"))
+        )
         register_list_filter(ListFilter(**RETROFIT_FILTER))
         register_demo_step(seed_housing_demo)

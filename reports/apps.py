@@ -20,10 +20,12 @@ class ReportsConfig(AppConfig):
         from .figures import COVER_CHOICES, EXIT_YEARS, cover_filter, exit_year_filter
         from .services import queue_after_assessments
 
-        register_nav(NavItem(_("统计看板"), "reports:dashboard", "reports.view_dashboard", order=600))
-        register_nav(NavItem(_("数据疑点"), "reports:problems", "reports.view_problem", order=610))
-        register_nav(NavItem(_("迎检资料"), "reports:packs", "reports.export_pack", order=620))
-        register_nav(NavItem(_("变更清单"), "reports:changes", "reports.view_changes", order=630))
+        register_nav(
+            NavItem(_("统计看板"), "reports:dashboard", "reports.view_dashboard", order=600, group=_("统计迎检"))
+        )
+        register_nav(NavItem(_("数据疑点"), "reports:problems", "reports.view_problem", order=610, group=_("统计迎检")))
+        register_nav(NavItem(_("迎检资料"), "reports:packs", "reports.export_pack", order=620, group=_("统计迎检")))
+        register_nav(NavItem(_("变更清单"), "reports:changes", "reports.view_changes", order=630, group=_("统计迎检")))
         # The dashboard's drill-down needs these two filters on the household list (same households as the
         # figures, figures.py).
         register_list_filter(ListFilter("cover", str(_("帮扶覆盖")), COVER_CHOICES, cover_filter))

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Area, User
-from common.nav import NavItem, nav_links, register_nav
+from common.nav import NavItem, nav_groups, register_nav
 from households.filters import ListFilter, register_list_filter
 from households.models import Household, HouseholdAssessment, Relation
 from households.panels import ChangeEntry, register_change_source
@@ -195,9 +195,19 @@ def test_navigation_shows_an_apps_entry_to_those_who_may_open_it(
     register_nav(NavItem("示例页面", "households:list", "households.view_household", order=999))
     request = rf.get("/households/")
     request.user = alice
-    assert ("示例页面", True) in [(link.label, link.active) for link in nav_links(request)]
+    shown = [(link.label, link.active) for entry in nav_groups(request) for link in entry.links]
+    assert ("示例页面", True) in shown
     request.user = nobody
-    assert nav_links(request) == []
+    assert nav_groups(request) == []
+
+
+def test_entries_of_one_group_share_a_dropdown(rf: object, alice: User, registries: None) -> None:
+    register_nav(NavItem("示例甲", "households:list", "households.view_household", order=990, group="示例组"))
+    register_nav(NavItem("示例乙", "households:create", "households.add_household", order=991, group="示例组"))
+    request = rf.get("/households/")
+    request.user = alice
+    groups = {entry.label: [link.label for link in entry.links] for entry in nav_groups(request)}
+    assert groups["示例组"] == ["示例甲", "示例乙"]
 
 
 def test_change_log_entries_from_another_app(client: Client, ready: Household, alice: User, registries: None) -> None:
