@@ -3,12 +3,11 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from common.forms import half_width
+from common.forms import PhotoField, half_width
 from households.forms import DatePicker, StyledForm, style_fields
 from households.models import Household
 from households.phone import PhoneError, parse_phone
@@ -17,8 +16,6 @@ from .models import HANDOVER_REASONS, Cadre, CadreRank, Measure, Visit
 from .rules import MEASURE_ITEMS, quota_for, rank_label
 from .selectors import cadre_choices, pairing_quotas, shown_cadre_phone
 from .services import CADRE_FIELDS, MEASURE_FIELDS
-
-PHOTO_TYPES = ("JPEG", "PNG")
 
 
 class CadreForm(StyledForm, forms.ModelForm):
@@ -103,6 +100,7 @@ class PairingEndForm(StyledForm, forms.Form):
 
 class VisitForm(StyledForm, forms.ModelForm):
     cadre = CadreChoiceField(label=_("走访干部"))
+    photo = PhotoField(label=_("照片"))
 
     class Meta:
         model = Visit
@@ -120,25 +118,6 @@ class VisitForm(StyledForm, forms.ModelForm):
         current = household.pairings.active().first()
         if current is not None:
             self.fields["cadre"].initial = current.cadre_id
-        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png"
-        self.fields["photo"].help_text = _("可选，JPG 或 PNG，不超过 %(mb)s MB。") % {
-            "mb": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)
-        }
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return photo
-        if photo.size > settings.VISIT_PHOTO_MAX_BYTES:
-            raise forms.ValidationError(
-                _("照片太大（%(mb).1f MB），请压缩到 %(max)s MB 以内。")
-                % {"mb": photo.size / 1024 / 1024, "max": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)}
-            )
-        # ImageField has opened it with Pillow: the format comes from the content, not the file name.
-        image_format = getattr(getattr(photo, "image", None), "format", None)
-        if image_format not in PHOTO_TYPES:
-            raise forms.ValidationError(_("照片只能是 JPG 或 PNG 图片。"))
-        return photo
 
 
 class MeasureForm(StyledForm, forms.ModelForm):

@@ -7,40 +7,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PhotoField
 from households.forms import DatePicker, StyledForm, YesNoUnknownSelect
 
 from .models import PhotoKind, RetrofitCase, SafetyAssessment, WaterSurvey
 from .rules import next_stage
 from .services import ASSESSMENT_FIELDS, MONEY_FIELDS, WATER_FIELDS
-
-PHOTO_TYPES = ("JPEG", "PNG")
-
-
-class PhotoField(forms.ImageField):
-    """A JPG or PNG photo, checked by its content (Pillow), not by its name; the size is capped."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("照片"))
-        super().__init__(**kwargs)
-        self.widget.attrs["accept"] = "image/jpeg,image/png"
-        self.help_text = _("可选，JPG 或 PNG，不超过 %(mb)s MB。") % {
-            "mb": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)
-        }
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        photo = super().clean(data, initial)
-        if not photo:
-            return photo
-        if photo.size > settings.VISIT_PHOTO_MAX_BYTES:
-            raise forms.ValidationError(
-                _("照片太大（%(mb).1f MB），请压缩到 %(max)s MB 以内。")
-                % {"mb": photo.size / 1024 / 1024, "max": settings.VISIT_PHOTO_MAX_BYTES // (1024 * 1024)}
-            )
-        # ImageField has opened it with Pillow: the format comes from the content, not the file name.
-        if getattr(getattr(photo, "image", None), "format", None) not in PHOTO_TYPES:
-            raise forms.ValidationError(_("照片只能是 JPG 或 PNG 图片。"))
-        return photo
 
 
 class AssessmentForm(StyledForm, forms.ModelForm):
