@@ -6,12 +6,14 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Aggregate, Count, QuerySet, Sum
 
 from .figures import SectorFigure, register_figure
 
 
-def _by_village(rows: object) -> dict[int, int | Decimal]:
+def _by_village(records: QuerySet, aggregate: Aggregate) -> dict[int, int | Decimal]:
+    """One query: `aggregate` of the records per village of their household."""
+    rows = records.values("household__village_id").annotate(n=aggregate).values_list("household__village_id", "n")
     return {village: value or 0 for village, value in rows}
 
 
@@ -20,9 +22,7 @@ def retrofits_accepted(year: int, as_of: date) -> Mapping[int, int]:
     from housing.models import RetrofitCase, Stage
 
     cases = RetrofitCase.objects.filter(voided_at__isnull=True, stage__in=(Stage.ACCEPTED, Stage.OCCUPIED))
-    return _by_village(
-        cases.values("household__village_id").annotate(n=Count("pk")).values_list("household__village_id", "n")
-    )
+    return _by_village(cases, Count("pk"))
 
 
 def retrofits_open(year: int, as_of: date) -> Mapping[int, int]:
@@ -32,9 +32,7 @@ def retrofits_open(year: int, as_of: date) -> Mapping[int, int]:
     cases = RetrofitCase.objects.filter(
         voided_at__isnull=True, stage__in=(Stage.PLANNED, Stage.STARTED, Stage.COMPLETED)
     )
-    return _by_village(
-        cases.values("household__village_id").annotate(n=Count("pk")).values_list("household__village_id", "n")
-    )
+    return _by_village(cases, Count("pk"))
 
 
 def students_supported(year: int, as_of: date) -> Mapping[int, int]:
@@ -44,11 +42,7 @@ def students_supported(year: int, as_of: date) -> Mapping[int, int]:
     enrolments = Enrolment.objects.filter(
         voided_at__isnull=True, school_year=year, benefits__voided_at__isnull=True, benefits__isnull=False
     )
-    return _by_village(
-        enrolments.values("household__village_id")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("household__village_id", "n")
-    )
+    return _by_village(enrolments, Count("person", distinct=True))
 
 
 def dividends_paid(year: int, as_of: date) -> Mapping[int, Decimal]:
@@ -56,9 +50,7 @@ def dividends_paid(year: int, as_of: date) -> Mapping[int, Decimal]:
     from funds.models import PAID_STATUSES, DividendPayout
 
     payouts = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES)
-    return _by_village(
-        payouts.values("household__village_id").annotate(n=Sum("amount")).values_list("household__village_id", "n")
-    )
+    return _by_village(payouts, Sum("amount"))
 
 
 def dividend_households(year: int, as_of: date) -> Mapping[int, int]:
@@ -66,11 +58,7 @@ def dividend_households(year: int, as_of: date) -> Mapping[int, int]:
     from funds.models import PAID_STATUSES, DividendPayout
 
     payouts = DividendPayout.objects.filter(run__year=year, run__status__in=PAID_STATUSES, amount__gt=0)
-    return _by_village(
-        payouts.values("household__village_id")
-        .annotate(n=Count("household", distinct=True))
-        .values_list("household__village_id", "n")
-    )
+    return _by_village(payouts, Count("household", distinct=True))
 
 
 def persons_insured(year: int, as_of: date) -> Mapping[int, int]:
@@ -78,11 +66,7 @@ def persons_insured(year: int, as_of: date) -> Mapping[int, int]:
     from healthcare.models import Insurance, InsuranceKind
 
     records = Insurance.objects.filter(voided=False, year=year, kind=InsuranceKind.BASIC, insured=True)
-    return _by_village(
-        records.values("household__village_id")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("household__village_id", "n")
-    )
+    return _by_village(records, Count("person", distinct=True))
 
 
 def medical_aid(year: int, as_of: date) -> Mapping[int, Decimal]:
@@ -90,9 +74,7 @@ def medical_aid(year: int, as_of: date) -> Mapping[int, Decimal]:
     from healthcare.models import Expense
 
     expenses = Expense.objects.filter(voided=False, visited_on__year=year)
-    return _by_village(
-        expenses.values("household__village_id").annotate(n=Sum("aid")).values_list("household__village_id", "n")
-    )
+    return _by_village(expenses, Sum("aid"))
 
 
 def register() -> None:
