@@ -53,7 +53,7 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Area, AreaLevel, Role, User
-    from bench.recompute import generate
+    from bench.synthetic import generate
     from funds import services
     from funds.models import Beneficiary, Project
     from households.models import Household

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.import_ledger import manage, server_url  # noqa: E402
-from bench.recompute import _copy, generate  # noqa: E402
+from bench.synthetic import _copy, generate  # noqa: E402
 
 DB_NAME = "wenchanghu_bench_housing"  # its own: bench/import_ledger.fresh_database drops the shared one
 

@@ -6,13 +6,9 @@ sample, scaled to the whole.
 """
 
 import argparse
-import csv
-import io
 import os
-import random
 import sys
 import time
-from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,66 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.import_ledger import fresh_database, server_url  # noqa: E402
+from bench.synthetic import generate  # noqa: E402
 
 DB_NAME = "wenchanghu_bench"
-
-
-def _copy(cursor, table: str, columns: list[str], rows: list[list[object]], *, text: tuple[str, ...] = ()) -> None:
-    """COPY in CSV; an empty field is NULL except in the `text` columns, where it is ''."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    force = f", FORCE_NOT_NULL ({', '.join(text)})" if text else ""
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv{force})", buffer)
-
-
-def generate(persons: int) -> int:
-    """Households of 1–5 members (about 3 on average) with a year's income; returns the household count."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from accounts.models import Area
-
-    rng = random.Random(7)
-    villages = list(Area.objects.filter(level="village").values_list("pk", flat=True))
-    now = timezone.now().isoformat()
-    households, members, incomes = [], [], []
-    pk = person = 0
-    year = timezone.localdate().year - 1
-    while person < persons:
-        pk += 1
-        size = min(rng.choice((1, 2, 3, 3, 4, 5)), persons - person)
-        exited = rng.random() < 0.6
-        households.append([
-            pk, f"G{pk:09d}", rng.choice(villages), "", "一般贫困户", "因病", 2015,
-            "已脱贫" if exited else "未脱贫", 2017 if exited else "", rng.choice("AABBBC"),
-            "t" if rng.random() > 0.05 else "f", "t", "t", "", now, now, "f",
-        ])  # fmt: skip
-        for index in range(size):
-            person += 1
-            birth = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 30000))
-            members.append([
-                person, pk, f"成员{person}", f"{person:018d}", "户主" if index == 0 else "之子", "男", birth.isoformat(),
-                rng.choice(("非在校生", "小学", "初中", "辍学")) if rng.random() < 0.3 else "非在校生",
-                "t" if rng.random() > 0.02 else "f", "f", now, "", "汉族", "", "", "", "", "", "", "",
-            ])  # fmt: skip
-        incomes.append([pk, pk, year, rng.randrange(0, 30000), rng.randrange(1000, 6000)])
-    with connection.cursor() as c:
-        raw = c.cursor
-        _copy(raw, "households_household", ["id", "number", "village_id", "natural_village", "attribute", "main_cause",
-              "registration_year", "status", "exit_year", "house_grade", "safe_water", "enough_food",
-              "enough_clothing", "phone", "created_at", "updated_at", "dilapidated"], households,
-              text=("natural_village", "phone"))  # fmt: skip
-        person_text = ("national_number", "ethnicity", "education", "health", "disability_grade", "labour_ability",
-                       "work_status", "left_reason", "left_note")  # fmt: skip
-        _copy(raw, "households_person", ["id", "household_id", "name", "id_number", "relation", "sex", "birth_date",
-              "school_status", "medical_insurance", "taught_at_home", "created_at", *person_text], members,
-              text=person_text)  # fmt: skip
-        _copy(raw, "households_householdincome", ["id", "household_id", "year", "wage", "transfer"], incomes)
-        for table in ("households_household", "households_person", "households_householdincome"):
-            c.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608 — fixed table names
-        c.execute("ANALYZE")
-    return pk
 
 
 def naive(sample: int, year: int) -> float:

@@ -69,7 +69,7 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Area, Role, User
-    from bench.recompute import generate
+    from bench.synthetic import generate
     from households.services import standard_set
     from households.services.assessment import assessments_recompute
     from reports.services import figures_refresh
