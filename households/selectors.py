@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.audit import get_in_scope_or_404
 from accounts.models import Area, Role, User
 from accounts.selectors import areas_in_scope
-from common.db import filter_in
+from common.db import filter_in, plain_rows
 
 from .idnumber import mask_id_number
 from .models import (
@@ -277,22 +277,24 @@ def household_facts(household_ids: list[int], *, year: int) -> dict[int, Househo
         "household_id", "pk", *_MEMBER_INPUTS
     )
     # Unordered in the database (sorting there spills to disk at this size); in member order here.
-    for household_id, pk, *fields in rows.order_by():
+    for household_id, pk, *fields in plain_rows(rows.order_by()):
         member = MemberFacts(*fields)
         if pk in member_patches:
             member = member._replace(**member_patches[pk])
         members[household_id].append((pk, member))
     incomes = {
         household_id: IncomeFacts(*values)
-        for household_id, *values in filter_in(
-            HouseholdIncome.objects.filter(year=year), "household_id", household_ids, bounded=True
-        ).values_list("household_id", *_INCOME_INPUTS)
+        for household_id, *values in plain_rows(
+            filter_in(HouseholdIncome.objects.filter(year=year), "household_id", household_ids, bounded=True)
+            .values_list("household_id", *_INCOME_INPUTS)
+            .order_by()
+        )
     }
     facts = {}
     households = filter_in(Household.objects.all(), "pk", household_ids, bounded=True)
-    for pk, food, clothing, grade, dilapidated, water, status in households.values_list(
-        "pk", *_HOUSEHOLD_INPUTS
-    ).order_by():
+    for pk, food, clothing, grade, dilapidated, water, status in plain_rows(
+        households.values_list("pk", *_HOUSEHOLD_INPUTS).order_by()
+    ):
         people = members[pk]
         people.sort(key=lambda member: member[0])
         household = HouseholdFacts(

@@ -4,12 +4,15 @@ Set-based: households are taken in chunks, each chunk's facts read in three quer
 and only new or changed assessments written. Safe to run twice; a second run while one is going is refused.
 """
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import billiard
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -22,6 +25,8 @@ from households.selectors import facts_fingerprints, filter_in, household_facts,
 LOCK_KEY = "households:recompute:lock"
 LOCK_SECONDS = 2 * 60 * 60
 CHUNK = 20_000  # households per round of queries
+# A run of at least this many chunks on PostgreSQL is shared among worker processes (see assessments_recompute).
+PARALLEL_CHUNKS = 4
 # Part of every household's facts fingerprint: raise it when rules.py changes what it concludes from the same
 # facts, so that the next run reassesses every household instead of skipping the unchanged ones.
 RULES_VERSION = "2026-12-1"  # members by date, school age by 1 September, unrounded income
@@ -107,6 +112,45 @@ def _recompute_chunk(
     return len(new_rows), changed, len(ids) - len(new_rows) - changed
 
 
+def _chunk_in_process(job: tuple[Any, ...]) -> tuple[int, int, int]:
+    """One chunk, fingerprinted and assessed in a worker process on a connection of its own."""
+    chunk, year, as_of, standard, now, salt, dry_run = job
+    try:
+        hashes = facts_fingerprints(chunk, year=year, salt=salt)
+        return _recompute_chunk(
+            chunk, hashes=hashes, year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
+        )
+    finally:
+        connections.close_all()
+
+
+def _processes() -> int:
+    """Worker processes for a large run: RECOMPUTE_PROCESSES, else one per core (at most four)."""
+    configured = getattr(settings, "RECOMPUTE_PROCESSES", None)
+    return int(configured) if configured else min(os.cpu_count() or 1, 4)
+
+
+def _in_processes(chunks: list[list[int]], *, processes: int, **job: Any) -> list[tuple[int, int, int]]:
+    """The chunks shared among forked worker processes (the Python rules are CPU-bound: one process would use
+    one core). billiard, Celery's own fork of multiprocessing, because a Celery worker's process may start
+    children with it, where the standard library refuses. The parent's connections are closed first: a
+    forked child must never talk on its parent's socket; each child opens its own."""
+    connections.close_all()
+    context = billiard.get_context("fork")
+    jobs = [
+        (chunk, job["year"], job["as_of"], job["standard"], job["now"], job["salt"], job["dry_run"]) for chunk in chunks
+    ]
+    pool = context.Pool(processes)
+    try:
+        counts = pool.map(_chunk_in_process, jobs, chunksize=1)
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()  # not the context manager: its terminate() can hang while workers flush their last message
+    pool.join()
+    return counts
+
+
 def assessments_recompute(
     *,
     year: int,
@@ -126,6 +170,18 @@ def assessments_recompute(
         f"{RULES_VERSION}|{as_of}|{standard.poverty_line if standard else ''}|{standard.dibao_line if standard else ''}"
     )
     chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    processes = _processes()
+    if (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and len(chunks) >= PARALLEL_CHUNKS
+        and processes > 1
+    ):
+        counts = _in_processes(
+            chunks, processes=processes, year=year, as_of=as_of, standard=standard, now=now, salt=salt, dry_run=dry_run
+        )
+        created, changed, unchanged = (sum(column) for column in zip(*counts, strict=True))
+        return _finish(created, changed, unchanged, dry_run=dry_run)
     # In a real run (autocommit) PostgreSQL fingerprints the next chunk on a second connection while Python
     # assesses this one. Inside a transaction another connection could not see its rows: fingerprint inline.
     overlap = connection.vendor == "postgresql" and not connection.in_atomic_block and len(chunks) > 1
@@ -145,6 +201,10 @@ def assessments_recompute(
                 chunk, hashes=hashes, year=year, as_of=as_of, standard=standard, now=now, dry_run=dry_run
             )
             created, changed, unchanged = created + c, changed + ch, unchanged + u
+    return _finish(created, changed, unchanged, dry_run=dry_run)
+
+
+def _finish(created: int, changed: int, unchanged: int, *, dry_run: bool) -> RecomputeResult:
     if not dry_run and created >= ANALYZE_AFTER and connection.vendor == "postgresql":
         analyze(HouseholdAssessment)  # the next run's and the pages' queries plan from fresh statistics
     return RecomputeResult(

@@ -14,7 +14,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import Area, User
-from households.models import HouseholdAssessment, RecomputeRun, Relation
+from households.models import HouseholdAssessment, HouseholdIncome, RecomputeRun, Relation
 from households.selectors import default_year
 from households.services import income_set, standard_set
 from households.services.assessment import LOCK_KEY, assessments_recompute
@@ -262,11 +262,17 @@ def test_the_district_queues_a_run(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_run_over_several_chunks(areas: dict[str, Area], dora: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Outside a transaction, as in the nightly job; on PostgreSQL the fingerprints come from a second connection."""
+@pytest.mark.parametrize("processes", [1, 2], ids=["one process", "worker processes"])
+def test_a_real_run_over_several_chunks(
+    areas: dict[str, Area], dora: User, monkeypatch: pytest.MonkeyPatch, settings: object, processes: int
+) -> None:
+    """Outside a transaction, as in the nightly job. On PostgreSQL, in one process the fingerprints come from a
+    second connection; a large run is shared among forked worker processes, each on a connection of its own."""
     from households.services import assessment
 
     monkeypatch.setattr(assessment, "CHUNK", 2)
+    monkeypatch.setattr(assessment, "PARALLEL_CHUNKS", 2)
+    settings.RECOMPUTE_PROCESSES = processes
     standard_set(year=YEAR, poverty_line=Decimal(3609), dibao_line=Decimal(4800))
     for i in range(5):
         household = make_household(
@@ -280,6 +286,11 @@ def test_a_real_run_over_several_chunks(areas: dict[str, Area], dora: User, monk
     assert [stored(f"C{i}").meets_standard for i in range(5)] == [False, False, True, True, True]
     again = assessments_recompute(year=YEAR)
     assert (again.created, again.changed, again.unchanged) == (0, 0, 5)
+    # Written behind the services' back (no reassessment after commit): only the next run can find it.
+    HouseholdIncome.objects.filter(household__number="C0", year=YEAR).update(wage=Decimal(9000))
+    third = assessments_recompute(year=YEAR)
+    assert (third.created, third.changed, third.unchanged) == (0, 1, 4)
+    assert stored("C0").meets_standard is True
 
 
 def test_an_import_reassesses_the_households_it_wrote(
