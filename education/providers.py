@@ -15,10 +15,11 @@ SOURCE_KEY = "义务教育"
 
 # Changes whenever an enrolment `facts` reads for the household changes: any valid enrolment whose period
 # covers the assessment date (a stage change, a status, 送教上门, a void all show).
-FINGERPRINT_SQL = """(SELECT string_agg(concat_ws(',', e.id, e.person_id, e.stage, e.status, e.started_on, e.ended_on,
-    e.taught_at_home), ';' ORDER BY e.id)
-  FROM education_enrolment e WHERE e.household_id = h.id AND e.voided_at IS NULL
-  AND e.started_on <= {as_of} AND coalesce(e.ended_on, make_date(e.school_year + 1, 8, 31)) >= {as_of})"""
+FINGERPRINT_SQL = """SELECT e.household_id, string_agg(concat_ws(',', e.id, e.person_id, e.stage, e.status,
+    e.started_on, e.ended_on, e.taught_at_home), ';' ORDER BY e.id)
+  FROM education_enrolment e WHERE {chunk:e.household_id} AND e.voided_at IS NULL
+  AND e.started_on <= {as_of} AND coalesce(e.ended_on, make_date(e.school_year + 1, 8, 31)) >= {as_of}
+  GROUP BY e.household_id"""
 
 
 def education_facts(household_ids: list[int], year: int, as_of: date) -> dict[int, SectorFacts]:

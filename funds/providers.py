@@ -18,9 +18,10 @@ SOURCE_KEY = "收入"
 _PAID = ", ".join(f"'{status}'" for status in PAID_STATUSES)  # fixed choice values, no user input
 
 # Changes whenever a payout of the year is written, or its run is confirmed, undone or published.
-FUNDS_FINGERPRINT = f"""(SELECT string_agg(concat_ws(',', p.id, p.amount, r.status), ';' ORDER BY p.id)
+FUNDS_FINGERPRINT = f"""SELECT p.household_id, string_agg(concat_ws(',', p.id, p.amount, r.status), ';' ORDER BY p.id)
     FROM funds_dividendpayout p JOIN funds_dividendrun r ON r.id = p.run_id
-    WHERE p.household_id = h.id AND r.year = {{year}} AND r.status IN ({_PAID}))"""  # noqa: S608
+    WHERE {{chunk:p.household_id}} AND r.year = {{year}} AND r.status IN ({_PAID})
+    GROUP BY p.household_id"""  # noqa: S608
 
 
 def funds_facts(household_ids: list[int], year: int, as_of: date) -> dict[int, SectorFacts]:

@@ -20,11 +20,12 @@ from .models import Insurance, InsuranceKind
 
 SOURCE_KEY = "基本医疗"
 
-# Changes whenever a basic-insurance record of the year for the household is added, corrected or voided.
+# Changes whenever a basic-insurance record of the year for the household is added, corrected or voided
+# (households.providers: one row per household of the chunk that has records).
 FINGERPRINT_SQL = (
-    "(SELECT string_agg(concat_ws(',', i.person_id, i.insured), ';' ORDER BY i.id)"
-    " FROM healthcare_insurance i WHERE i.household_id = h.id AND i.year = {year}"
-    " AND i.kind = 'basic' AND NOT i.voided)"
+    "SELECT i.household_id, string_agg(concat_ws(',', i.person_id, i.insured), ';' ORDER BY i.id)"
+    " FROM healthcare_insurance i WHERE {chunk:i.household_id} AND i.year = {year}"
+    " AND i.kind = 'basic' AND NOT i.voided GROUP BY i.household_id"
 )  # a fixed text ('basic' is InsuranceKind.BASIC); {year} becomes an int literal
 
 

@@ -1,5 +1,6 @@
 """Reads of the registry. Every one starts from the user's scope (accounts.selectors.areas_in_scope)."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +31,7 @@ from .models import (
 )
 from .panels import ChangeEntry, change_sources
 from .phone import mask_phone
-from .providers import fingerprint_sql, sector_facts
+from .providers import fingerprint_joins, sector_facts
 from .rules import (
     Assessment,
     HouseholdFacts,
@@ -360,14 +361,21 @@ def _text(column: str) -> str:
 
 _FINGERPRINT_SQL = f"""
 SELECT h.id, md5(concat_ws('|', {", ".join(_text("h." + c) for c in _HOUSEHOLD_INPUTS)},
-    coalesce((SELECT string_agg(concat_ws(',', {", ".join(_text("p." + c) for c in _MEMBER_INPUTS)}), ';' ORDER BY p.id)
-              FROM households_person p WHERE p.household_id = h.id AND p.birth_date <= %s
-              AND (p.left_reason = '' OR p.left_on > %s)), '∅'),
-    coalesce((SELECT concat_ws(',', {", ".join(_text("i." + c) for c in _INCOME_INPUTS)})
-              FROM households_householdincome i WHERE i.household_id = h.id AND i.year = %s), '∅'),
-    {{providers}}%s))
-FROM households_household h WHERE h.id = ANY(%s) AND h.id BETWEEN %s AND %s
+    coalesce(m.part, '∅'), coalesce(i.part, '∅'), {{parts}}%(salt)s))
+FROM households_household h
+LEFT JOIN (SELECT p.household_id,
+                  string_agg(concat_ws(',', {", ".join(_text("p." + c) for c in _MEMBER_INPUTS)}), ';' ORDER BY p.id)
+             FROM households_person p
+            WHERE {{chunk:p.household_id}} AND p.birth_date <= %(as_of)s AND (p.left_reason = '' OR p.left_on > %(as_of)s)
+            GROUP BY p.household_id) AS m(household_id, part) ON m.household_id = h.id
+LEFT JOIN (SELECT i.household_id, concat_ws(',', {", ".join(_text("i." + c) for c in _INCOME_INPUTS)})
+             FROM households_householdincome i
+            WHERE {{chunk:i.household_id}} AND i.year = %(year)s) AS i(household_id, part) ON i.household_id = h.id
+{{joins}}
+WHERE {{chunk:h.id}}
 """  # noqa: S608 — fixed table and column names; the values are parameters
+
+DENSE = 2  # a chunk whose ids fill at least half of their range is read by the range alone
 
 
 def facts_fingerprints(household_ids: list[int], *, year: int, salt: str) -> dict[int, str]:
@@ -375,12 +383,29 @@ def facts_fingerprints(household_ids: list[int], *, year: int, salt: str) -> dic
     members on the assessment date, the year's income, and each facts provider's part), with `salt` (the
     assessment date, the year's lines, the rules' version). Computed inside PostgreSQL, so the recompute reads
     into Python only the households whose facts changed. Empty on other databases, where every household is
-    assessed every time."""
+    assessed every time.
+
+    Each table is read once per chunk along an index range and grouped by household (never a subquery per
+    household). A dense chunk (the recompute's) is read by its range alone, which may bring a few households
+    that are not asked for: their hashes are returned too and the caller ignores them."""
     if connection.vendor != "postgresql" or not household_ids:
         return {}
     as_of = assessment_date(year, today=timezone.localdate())
-    extra = fingerprint_sql(year=year, as_of=as_of)
-    sql = _FINGERPRINT_SQL.replace("{providers}", f"{extra}, " if extra else "")
+    low, high = min(household_ids), max(household_ids)
+    dense = high - low + 1 <= DENSE * len(household_ids)
+
+    def chunk(column: str) -> str:
+        within = f"{column} BETWEEN %(low)s AND %(high)s"
+        return within if dense else f"{within} AND {column} = ANY(%(ids)s::bigint[])"
+
+    parts, joins = fingerprint_joins(year=year, as_of=as_of, chunk=chunk)
+    sql = _FINGERPRINT_SQL.replace("{parts}", "".join(f"{part}, " for part in parts)).replace(
+        "{joins}", "\n".join(joins)
+    )
+    sql = re.sub(r"\{chunk:([a-z_.]+)\}", lambda match: chunk(match.group(1)), sql)
+    params = {"as_of": as_of, "year": year, "salt": salt, "low": low, "high": high}
+    if not dense:
+        params["ids"] = "{" + ",".join(str(int(pk)) for pk in household_ids) + "}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [as_of, as_of, year, salt, household_ids, min(household_ids), max(household_ids)])
+        cursor.execute(sql, params)
         return dict(cursor.fetchall())

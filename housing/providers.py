@@ -13,7 +13,7 @@ Three queries per chunk of households, whatever its size.
 from collections import defaultdict
 from datetime import date
 
-from common.db import filter_in
+from common.db import filter_in, plain_rows
 from households.providers import SectorFacts
 
 from .models import RetrofitCase, SafetyAssessment, WaterSurvey
@@ -23,19 +23,27 @@ LABEL = "住建部门"
 HOUSING_SOURCE = "住房安全"
 WATER_SOURCE = "饮水安全"
 
-# Changes whenever anything `housing_facts` reads for the household `h` changes (households.providers).
-FINGERPRINT_SQL = """concat_ws('#',
- (SELECT string_agg(concat_ws(',', a.id, a.assessed_on, a.grade), ';' ORDER BY a.id)
+# Changes whenever anything `housing_facts` reads for a household changes: one row per household of the chunk
+# with records (households.providers).
+FINGERPRINT_SQL = """SELECT x.household_id, string_agg(x.kind || ':' || x.part, '#' ORDER BY x.kind) FROM (
+  SELECT a.household_id, 1 AS kind,
+         string_agg(concat_ws(',', a.id, a.assessed_on, a.grade), ';' ORDER BY a.id) AS part
     FROM housing_safetyassessment a
-   WHERE a.household_id = h.id AND a.voided_at IS NULL AND a.assessed_on <= {as_of}),
- (SELECT string_agg(concat_ws(',', c.id, c.stage, c.deadline, c.accepted_on), ';' ORDER BY c.id)
+   WHERE {chunk:a.household_id} AND a.voided_at IS NULL AND a.assessed_on <= {as_of}
+   GROUP BY a.household_id
+  UNION ALL
+  SELECT c.household_id, 2, string_agg(concat_ws(',', c.id, c.stage, c.deadline, c.accepted_on), ';' ORDER BY c.id)
     FROM housing_retrofitcase c
-   WHERE c.household_id = h.id AND c.voided_at IS NULL AND c.accepted_on <= {as_of}),
- (SELECT string_agg(concat_ws(',', w.id, w.surveyed_on, coalesce(w.quantity_ok::text, '∅'),
+   WHERE {chunk:c.household_id} AND c.voided_at IS NULL AND c.accepted_on <= {as_of}
+   GROUP BY c.household_id
+  UNION ALL
+  SELECT w.household_id, 3, string_agg(concat_ws(',', w.id, w.surveyed_on, coalesce(w.quantity_ok::text, '∅'),
          coalesce(w.quality_ok::text, '∅'), coalesce(w.convenience_ok::text, '∅'),
          coalesce(w.guarantee_ok::text, '∅')), ';' ORDER BY w.id)
     FROM housing_watersurvey w
-   WHERE w.household_id = h.id AND w.voided_at IS NULL AND w.surveyed_on <= {as_of}))"""
+   WHERE {chunk:w.household_id} AND w.voided_at IS NULL AND w.surveyed_on <= {as_of}
+   GROUP BY w.household_id
+) x GROUP BY x.household_id"""
 
 
 def housing_facts(household_ids: list[int], year: int, as_of: date) -> dict[int, SectorFacts]:
@@ -44,23 +52,27 @@ def housing_facts(household_ids: list[int], year: int, as_of: date) -> dict[int,
     rows = filter_in(SafetyAssessment.objects.valid(), "household_id", household_ids, bounded=True).filter(
         assessed_on__lte=as_of
     )
-    for household_id, pk, on, grade in rows.values_list("household_id", "pk", "assessed_on", "grade").order_by():
+    for household_id, pk, on, grade in plain_rows(
+        rows.values_list("household_id", "pk", "assessed_on", "grade").order_by()
+    ):
         assessments[household_id].append(AssessmentFact(on, grade, pk))
     cases: dict[int, list[RetrofitFact]] = defaultdict(list)
     rows = filter_in(RetrofitCase.objects.valid(), "household_id", household_ids, bounded=True).filter(
         accepted_on__lte=as_of
     )
-    for household_id, stage, deadline, accepted_on in rows.values_list(
-        "household_id", "stage", "deadline", "accepted_on"
-    ).order_by():
+    for household_id, stage, deadline, accepted_on in plain_rows(
+        rows.values_list("household_id", "stage", "deadline", "accepted_on").order_by()
+    ):
         cases[household_id].append(RetrofitFact(stage, deadline, accepted_on))
     water: dict[int, tuple[date, int, WaterFacts]] = {}
     rows = filter_in(WaterSurvey.objects.valid(), "household_id", household_ids, bounded=True).filter(
         surveyed_on__lte=as_of
     )
-    for household_id, pk, on, *indicators in rows.values_list(
-        "household_id", "pk", "surveyed_on", "quantity_ok", "quality_ok", "convenience_ok", "guarantee_ok"
-    ).order_by():
+    for household_id, pk, on, *indicators in plain_rows(
+        rows.values_list(
+            "household_id", "pk", "surveyed_on", "quantity_ok", "quality_ok", "convenience_ok", "guarantee_ok"
+        ).order_by()
+    ):
         if household_id not in water or (on, pk) > water[household_id][:2]:
             water[household_id] = (on, pk, WaterFacts(*indicators))
 
@@ -80,7 +92,7 @@ def housing_facts(household_ids: list[int], year: int, as_of: date) -> dict[int,
             safe = water_safe(indicators)
             if safe is not None:
                 household["safe_water"] = safe
-                sources[WATER_SOURCE] = f"{LABEL} {surveyed_on:%Y-%m-%d} 饮水安全调查"
+                sources[WATER_SOURCE] = f"{LABEL} {surveyed_on.isoformat()} 饮水安全调查"
         if household:
             found[pk] = SectorFacts(household=household, sources=sources)
     return found

@@ -59,7 +59,9 @@ def is_dilapidated(grade: str) -> bool:
 def latest_assessment(assessments: Iterable[AssessmentFact], *, as_of: date) -> AssessmentFact | None:
     """The assessment in force on `as_of`: the latest dated on or before it (a later one is not known yet)."""
     known = [a for a in assessments if a.assessed_on <= as_of]
-    return max(known, key=lambda a: (a.assessed_on, a.pk)) if known else None
+    if len(known) < 2:  # the usual case: one assessment
+        return known[0] if known else None
+    return max(known, key=lambda a: (a.assessed_on, a.pk))
 
 
 def retrofit_accepted(case: RetrofitFact, *, as_of: date) -> bool:
@@ -121,13 +123,13 @@ def house_verdict(assessments: Iterable[AssessmentFact], cases: Iterable[Retrofi
     accepted_on = max(accepted) if accepted else None  # type: ignore[type-var]
     if accepted_on is not None and (latest is None or latest.assessed_on <= accepted_on):
         grade = latest.grade if latest else ""
-        return HouseVerdict(True, grade, accepted_on, f"危房改造 {accepted_on:%Y-%m-%d} 验收合格")
+        return HouseVerdict(True, grade, accepted_on, f"危房改造 {accepted_on.isoformat()} 验收合格")
     if latest is None:
         return HouseVerdict(None, "", None, f"住房安全等级{NOT_RECORDED}")
     if latest.grade in SAFE_GRADES:
-        return HouseVerdict(True, latest.grade, None, f"{latest.assessed_on:%Y-%m-%d} 鉴定为 {latest.grade} 级")
+        return HouseVerdict(True, latest.grade, None, f"{latest.assessed_on.isoformat()} 鉴定为 {latest.grade} 级")
     return HouseVerdict(
-        False, latest.grade, None, f"{latest.assessed_on:%Y-%m-%d} 鉴定为 {latest.grade} 级危房，未改造验收"
+        False, latest.grade, None, f"{latest.assessed_on.isoformat()} 鉴定为 {latest.grade} 级危房，未改造验收"
     )
 
 

@@ -63,7 +63,9 @@ class ExampleInsurance:
                 name="example_insurance",
                 label="示例医保部门",
                 facts=self.facts,
-                fingerprint_sql=f"'example-v{self.version}'",
+                fingerprint_sql=(
+                    f"SELECT h2.id, 'example-v{self.version}' FROM households_household h2 WHERE {{chunk:h2.id}}"  # noqa: S608 — an int version
+                ),
             )
         )
 

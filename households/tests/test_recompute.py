@@ -328,3 +328,20 @@ def test_a_bulk_insert_refreshes_the_planners_statistics(areas: dict[str, Area],
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'households_household'")
         (estimate,) = cursor.fetchone()
     assert estimate >= ANALYZE_AFTER
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fingerprints are computed by PostgreSQL")
+def test_a_sparse_and_a_dense_chunk_fingerprint_a_household_alike(three: dict) -> None:
+    """A dense chunk (the nightly run's) is read by its id range alone, a scattered one (an import's
+    reassessment) by the ids too: the same household hashes the same either way, and a change shows in both."""
+    from households.selectors import facts_fingerprints
+
+    good, poor, slipping = (three[k].pk for k in ("good", "poor", "slipping"))
+    far = good + 1000  # no such household: the chunk [good, far] is sparse
+    dense = facts_fingerprints([good, poor, slipping], year=YEAR, salt="s")
+    sparse = facts_fingerprints([good, far], year=YEAR, salt="s")
+    assert set(sparse) == {good}
+    assert sparse[good] == dense[good]
+    HouseholdIncome.objects.filter(household_id=good, year=YEAR).update(wage=Decimal(1))
+    assert facts_fingerprints([good, far], year=YEAR, salt="s")[good] != dense[good]
+    assert facts_fingerprints([good, poor, slipping], year=YEAR, salt="s")[poor] == dense[poor]
