@@ -2,9 +2,12 @@
 
 Set-based: households are taken in chunks, each chunk's facts read in three queries, the pure rules applied,
 and only new or changed assessments written. Safe to run twice; a second run while one is going is refused.
+On PostgreSQL a chunk whose inputs hash as at its last assessment is skipped unread, and a large run is shared
+among worker processes, one per core (the rules are Python: one process would use one core).
 """
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -176,6 +179,9 @@ def assessments_recompute(
         and not connection.in_atomic_block
         and len(chunks) >= PARALLEL_CHUNKS
         and processes > 1
+        # Fork only a single-threaded process (the nightly Celery worker, the command): a thread of a web
+        # server could hold a lock at the moment of the fork that the child would then wait on forever.
+        and threading.active_count() == 1
     ):
         counts = _in_processes(
             chunks, processes=processes, year=year, as_of=as_of, standard=standard, now=now, salt=salt, dry_run=dry_run
